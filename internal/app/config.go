@@ -1,0 +1,30 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/winnow-soc/winnow/internal/config"
+)
+
+func runConfig(_ context.Context, e *env, args []string) int {
+	if len(args) == 0 || args[0] != "validate" {
+		fmt.Fprintln(e.stderr, "Usage: winnow config validate FILE")
+		return ExitUsage
+	}
+	fs := newFlags(e, "config validate", "config validate FILE")
+	if code := parse(fs, args[1:]); code >= 0 {
+		return code
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return ExitUsage
+	}
+	cfg, err := config.Load(fs.Arg(0))
+	if err != nil {
+		fmt.Fprintf(e.stderr, "%s: invalid:\n%v\n", fs.Arg(0), err)
+		return ExitRejected
+	}
+	fmt.Fprintf(e.stdout, "%s: valid (%d tenants, %d intel feeds)\n", fs.Arg(0), len(cfg.Tenants), len(cfg.Intel.Feeds))
+	return ExitOK
+}

@@ -1,0 +1,132 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+	"time"
+
+	"github.com/winnow-soc/winnow/internal/intel"
+	"github.com/winnow-soc/winnow/internal/intel/update"
+	"github.com/winnow-soc/winnow/internal/pipeline"
+)
+
+func runIntel(ctx context.Context, e *env, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, "Usage: winnow intel update|status [flags]")
+		return ExitUsage
+	}
+	switch args[0] {
+	case "update":
+		return runIntelUpdate(ctx, e, args[1:])
+	case "status":
+		return runIntelStatus(ctx, e, args[1:])
+	}
+	fmt.Fprintf(e.stderr, "winnow intel: unknown subcommand %q (update, status)\n", args[0])
+	return ExitUsage
+}
+
+func runIntelUpdate(ctx context.Context, e *env, args []string) int {
+	fs := newFlags(e, "intel update", "intel update [flags]")
+	cfgPath := fs.String("config", "", "configuration file (default: embedded defaults)")
+	dir := fs.String("dir", "", "directory to download into (default: <data_dir>/intel)")
+	timeout := fs.Duration("timeout", 10*time.Minute, "overall deadline")
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	cfg, code := loadConfig(e, "intel update", *cfgPath)
+	if code >= 0 {
+		return code
+	}
+	if *dir == "" {
+		*dir = filepath.Join(cfg.DataDir, "intel")
+	}
+	if err := os.MkdirAll(*dir, 0o755); err != nil {
+		fmt.Fprintf(e.stderr, "winnow intel update: %v\n", err)
+		return ExitRejected
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	srcs := update.Defaults()
+	results := update.Update(ctx, &http.Client{}, *dir, srcs, validateFeed)
+	failed := 0
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FEED\tRESULT\tBYTES\tSHA256\tPATH")
+	for _, r := range results {
+		res := "updated"
+		switch {
+		case r.Err != nil:
+			res = "error: " + r.Err.Error()
+			failed++
+		case r.NotModified:
+			res = "not modified"
+		case !r.Changed:
+			res = "unchanged"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.12s\t%s\n", r.Name, res, r.Bytes, r.SHA256, r.Path)
+	}
+	tw.Flush()
+	if failed > 0 {
+		return ExitRejected
+	}
+	return ExitOK
+}
+
+// validateFeed parses a downloaded feed with the real loader before it
+// replaces the current one, so a well-formed but wrong file is refused.
+func validateFeed(src update.Source, path string) error {
+	kind, ok := update.KindOf(src.Name)
+	if !ok {
+		return nil
+	}
+	_, err := intel.Load(context.Background(), []intel.Feed{{Name: src.Name, Kind: intel.Kind(kind), Path: path}})
+	return err
+}
+
+func runIntelStatus(ctx context.Context, e *env, args []string) int {
+	fs := newFlags(e, "intel status", "intel status [flags]")
+	cfgPath := fs.String("config", "", "configuration file (default: embedded defaults)")
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	cfg, code := loadConfig(e, "intel status", *cfgPath)
+	if code >= 0 {
+		return code
+	}
+	feeds := pipeline.IntelFeeds(cfg)
+	if len(feeds) == 0 {
+		fmt.Fprintln(e.stdout, "no intel feeds configured (see docs/intel.md)")
+		return ExitOK
+	}
+	store, err := intel.Load(ctx, feeds)
+	if store == nil {
+		fmt.Fprintf(e.stderr, "winnow intel status: %v\n", err)
+		return ExitRejected
+	}
+	now := time.Now()
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FEED\tKIND\tENTRIES\tAGE\tUPSTREAM\tPATH\tERROR")
+	bad := 0
+	for _, st := range store.Status() {
+		age := "-"
+		if !st.ModTime.IsZero() {
+			age = now.Sub(st.ModTime).Round(time.Hour).String()
+		}
+		upstream := "-"
+		if m, err := update.ReadMeta(st.Path); err == nil && m.URL != "" {
+			upstream = m.URL
+		}
+		if st.Err != "" {
+			bad++
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", st.Name, st.Kind, st.Entries, age, upstream, st.Path, st.Err)
+	}
+	tw.Flush()
+	if bad > 0 || err != nil {
+		return ExitRejected
+	}
+	return ExitOK
+}

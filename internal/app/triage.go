@@ -1,0 +1,109 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/winnow-soc/winnow/internal/config"
+	"github.com/winnow-soc/winnow/internal/ingest"
+	"github.com/winnow-soc/winnow/internal/normalize"
+	"github.com/winnow-soc/winnow/internal/pipeline"
+)
+
+func runTriage(ctx context.Context, e *env, args []string) int {
+	fs := newFlags(e, "triage", "triage [flags] [FILE...|-]")
+	cfgPath := fs.String("config", "", "configuration file (default: embedded defaults)")
+	format := fs.String("format", "auto", "input format: auto or one of "+strings.Join(normalize.Names(), ", "))
+	tenant := fs.String("tenant", "", "tenant for every alert (default: the configuration's default tenant)")
+	workers := fs.Int("workers", 0, "parallel deciders (default: number of CPUs)")
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	if *format != "auto" {
+		if _, ok := normalize.Lookup(*format); !ok {
+			fmt.Fprintf(e.stderr, "winnow triage: unknown format %q (known: auto, %s)\n", *format, strings.Join(normalize.Names(), ", "))
+			return ExitUsage
+		}
+	}
+	cfg, code := loadConfig(e, "triage", *cfgPath)
+	if code >= 0 {
+		return code
+	}
+	if *tenant != "" {
+		if _, ok := cfg.Tenant(*tenant); !ok {
+			fmt.Fprintf(e.stderr, "winnow triage: unknown tenant %q\n", *tenant)
+			return ExitUsage
+		}
+	}
+	eng, err := pipeline.New(ctx, cfg, pipeline.Options{})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "winnow triage: %v\n", err)
+		return ExitRejected
+	}
+
+	names := fs.Args()
+	if len(names) == 0 {
+		names = []string{"-"}
+	}
+	var inputs []pipeline.Input
+	for _, n := range names {
+		if n == "-" {
+			inputs = append(inputs, pipeline.Input{Name: "-", R: e.stdin})
+			continue
+		}
+		f, err := ingest.Open(n)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "winnow triage: %v\n", err)
+			return ExitUsage
+		}
+		defer f.Close()
+		inputs = append(inputs, pipeline.Input{Name: n, R: f})
+	}
+
+	out := bufio.NewWriterSize(e.stdout, 256<<10)
+	r := &pipeline.Runner{
+		Engine:  eng,
+		Format:  *format,
+		Tenant:  *tenant,
+		Workers: *workers,
+		OnReject: func(rj pipeline.Rejection) {
+			fmt.Fprintf(e.stderr, "winnow triage: rejected %s\n", rj)
+		},
+	}
+	stats, err := r.Run(ctx, inputs, out)
+	if ferr := out.Flush(); err == nil && ferr != nil {
+		err = ferr
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "winnow triage: %v\n", err)
+		return ExitRejected
+	}
+	if stats.Rejected > 0 {
+		fmt.Fprintf(e.stderr, "winnow triage: %d of %d records rejected\n", stats.Rejected, stats.Records)
+		return ExitRejected
+	}
+	return ExitOK
+}
+
+// loadConfig loads path, or the embedded defaults when path is empty.
+// It returns -1 to go on, or the exit code to return.
+func loadConfig(e *env, cmd, path string) (*config.Config, int) {
+	if path == "" {
+		return config.Default(), -1
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			fmt.Fprintf(e.stderr, "winnow %s: %v\n", cmd, err)
+			return nil, ExitUsage
+		}
+		fmt.Fprintf(e.stderr, "winnow %s: invalid configuration %s:\n%v\n", cmd, path, err)
+		return nil, ExitUsage
+	}
+	return cfg, -1
+}

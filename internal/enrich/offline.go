@@ -1,0 +1,30 @@
+package enrich
+
+import (
+	"github.com/winnow-soc/winnow/alert"
+	"github.com/winnow-soc/winnow/internal/intel"
+)
+
+// Offline enriches observables from the offline intel store.
+type Offline struct {
+	store *intel.Store
+}
+
+// NewOffline returns an enricher over store; a nil store means no intel.
+func NewOffline(store *intel.Store) *Offline {
+	if store == nil {
+		store = intel.Empty()
+	}
+	return &Offline{store: store}
+}
+
+// Enrich fills the Findings of every observable in obs, in place.
+// Findings already present are kept; feed findings are appended after them.
+func (o *Offline) Enrich(obs []alert.Observable) {
+	for i := range obs {
+		obs[i].Findings = o.store.Lookup(obs[i].Findings, obs[i])
+	}
+}
+
+// Store is the intel store behind the enricher.
+func (o *Offline) Store() *intel.Store { return o.store }

@@ -1,0 +1,177 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/winnow-soc/winnow/alert"
+	"github.com/winnow-soc/winnow/internal/attack"
+	"github.com/winnow-soc/winnow/internal/classify"
+	"github.com/winnow-soc/winnow/internal/config"
+	"github.com/winnow-soc/winnow/internal/enrich"
+	"github.com/winnow-soc/winnow/internal/intel"
+	"github.com/winnow-soc/winnow/internal/ioc"
+	"github.com/winnow-soc/winnow/internal/score"
+)
+
+// Engine decides alerts. It is immutable after New and safe for concurrent use.
+type Engine struct {
+	cfg     *config.Config
+	offline *enrich.Offline
+	kb      *attack.KB
+	mapper  *attack.Mapper
+	weights *score.Weights
+	tenants map[string]*tenantState
+}
+
+// tenantState is what the engine precomputes per tenant.
+type tenantState struct {
+	cfg    *config.Tenant
+	x      *ioc.Extractor
+	policy classify.Policy
+}
+
+// Options tune how an engine is built.
+type Options struct {
+	// Intel, when set, is used instead of loading the feeds named in the
+	// configuration (tests and long-running servers share one store).
+	Intel *intel.Store
+}
+
+// New builds an engine from cfg, loading the offline intel it names.
+func New(ctx context.Context, cfg *config.Config, opts Options) (*Engine, error) {
+	store := opts.Intel
+	if store == nil {
+		var err error
+		store, err = intel.Load(ctx, intelFeeds(cfg))
+		if err != nil {
+			return nil, fmt.Errorf("load intel: %w", err)
+		}
+	}
+	mapper, err := attack.DefaultMapper()
+	if err != nil {
+		return nil, fmt.Errorf("load attack mappings: %w", err)
+	}
+	weights, err := score.DefaultWeights()
+	if err != nil {
+		return nil, fmt.Errorf("load weights: %w", err)
+	}
+	e := &Engine{
+		cfg:     cfg,
+		offline: enrich.NewOffline(store),
+		kb:      attack.Default(),
+		mapper:  mapper,
+		weights: weights,
+		tenants: make(map[string]*tenantState, len(cfg.Tenants)),
+	}
+	for i := range cfg.Tenants {
+		t := &cfg.Tenants[i]
+		domains := append(append([]string(nil), cfg.IOC.InternalDomains...), t.InternalDomains...)
+		e.tenants[t.ID] = &tenantState{
+			cfg: t,
+			x:   ioc.New(ioc.Options{InternalDomains: domains}),
+			policy: classify.Policy{
+				Thresholds: classify.Thresholds{
+					Escalate:       t.Thresholds.Escalate,
+					Investigate:    t.Thresholds.Investigate,
+					Review:         t.Thresholds.Review,
+					AutoCloseBelow: t.Thresholds.AutoCloseBelow,
+				},
+				Mode: classify.Mode(t.Mode),
+			},
+		}
+	}
+	return e, nil
+}
+
+// Intel is the offline intel store the engine uses.
+func (e *Engine) Intel() *intel.Store { return e.offline.Store() }
+
+// ContentVersion names the content (weights) the decisions depend on.
+func (e *Engine) ContentVersion() string { return e.weights.Version() }
+
+// DefaultTenant is the tenant given to alerts that name none.
+func (e *Engine) DefaultTenant() string { return e.cfg.DefaultTenant }
+
+// Decide runs every stage after normalisation on one alert. An alert whose
+// tenant is empty gets the configured default tenant; an unknown tenant is an
+// error, never silently someone else's.
+func (e *Engine) Decide(a *alert.Alert) (alert.Decision, error) {
+	if a.Tenant == "" {
+		a.Tenant = e.cfg.DefaultTenant
+	}
+	ts, ok := e.tenants[a.Tenant]
+	if !ok {
+		return alert.Decision{}, fmt.Errorf("unknown tenant %q", a.Tenant)
+	}
+
+	obs := ts.x.Alert(nil, a)
+	e.offline.Enrich(obs)
+	techs := e.mapper.Map(a)
+
+	asset := e.assetContext(ts.cfg, a, obs)
+	user := e.userContext(ts.cfg, a)
+	local := a.Time.In(ts.cfg.Location())
+	in := score.Input{
+		Alert:       a,
+		Observables: obs,
+		Techniques:  e.techniqueInfo(techs),
+		Asset:       asset,
+		User:        user,
+		OffHours:    !a.Time.IsZero() && !ts.cfg.InBusinessHours(a.Time),
+		LocalTime:   local.Format("Mon 15:04 MST"),
+	}
+	sr := e.weights.Score(&in)
+	cr := classify.Classify(ts.policy, &classify.Input{
+		Score: sr, Alert: a, Observables: obs, Asset: asset, User: user,
+	})
+
+	if techs == nil {
+		techs = []alert.Technique{}
+	}
+	if obs == nil {
+		obs = []alert.Observable{}
+	}
+	actions := cr.Actions
+	if actions == nil {
+		actions = []alert.Action{}
+	}
+	return alert.Decision{
+		AlertID:     a.ID,
+		Tenant:      a.Tenant,
+		Source:      a.Source,
+		Time:        a.Time.UTC().Truncate(time.Microsecond),
+		Title:       a.Title,
+		Verdict:     cr.Verdict,
+		Disposition: cr.Disposition,
+		Severity:    cr.Severity,
+		Priority:    cr.Priority,
+		Score:       sr.Score,
+		Factors:     sr.Factors,
+		Observables: obs,
+		Techniques:  techs,
+		IncidentID:  nil,
+		Actions:     actions,
+		Reasoning:   cr.Reasoning,
+	}, nil
+}
+
+func (e *Engine) techniqueInfo(techs []alert.Technique) []score.TechniqueInfo {
+	if len(techs) == 0 {
+		return nil
+	}
+	out := make([]score.TechniqueInfo, len(techs))
+	for i, t := range techs {
+		out[i] = score.TechniqueInfo{Technique: t, TacticOrder: -1}
+		if kt, ok := e.kb.Technique(t.ID); ok {
+			out[i].Groups = kt.Groups
+		}
+		for _, tac := range t.Tactics {
+			if kt, ok := e.kb.Tactic(tac); ok && kt.Order > out[i].TacticOrder {
+				out[i].TacticOrder = kt.Order
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,188 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/winnow-soc/winnow/alert"
+	"github.com/winnow-soc/winnow/internal/ingest"
+	"github.com/winnow-soc/winnow/internal/normalize"
+)
+
+// Input is one named stream of alert records.
+type Input struct {
+	Name string
+	R    io.Reader
+}
+
+// Rejection is a record that could not be decided, with where it came from.
+type Rejection struct {
+	File string
+	Line int
+	Err  error
+}
+
+func (r Rejection) String() string {
+	return fmt.Sprintf("%s:%d: %v", r.File, r.Line, r.Err)
+}
+
+// Stats counts what a run did.
+type Stats struct {
+	Records  int // records read, including rejected ones
+	Decided  int
+	Rejected int
+}
+
+// Runner streams records through normalisation and the engine and writes one
+// decision per line, in input order.
+type Runner struct {
+	Engine *Engine
+	// Format is the normaliser to use; "" or "auto" detects per record.
+	Format string
+	// Tenant, when set, is given to every alert.
+	Tenant string
+	// Workers decide batches in parallel; 0 means GOMAXPROCS.
+	Workers int
+	// OnReject is called, in input order, for every rejected record.
+	OnReject func(Rejection)
+}
+
+const batchSize = 256
+
+type item struct {
+	rec ingest.Record
+	rej *Rejection
+}
+
+type batch struct {
+	items []item
+	out   bytes.Buffer
+	rejs  []Rejection
+	done  chan struct{}
+}
+
+// Run processes the inputs in order and writes decisions to w. It returns
+// an error only when reading or writing fails or ctx is cancelled; rejected
+// records are counted and reported through OnReject.
+func (r *Runner) Run(ctx context.Context, inputs []Input, w io.Writer) (Stats, error) {
+	workers := r.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	work := make(chan *batch, workers)
+	order := make(chan *batch, 2*workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				r.decideBatch(b)
+				close(b.done)
+			}
+		}()
+	}
+
+	var readErr error
+	var stats Stats
+	go func() {
+		defer close(order)
+		defer close(work)
+		cur := &batch{done: make(chan struct{})}
+		flush := func() bool {
+			if len(cur.items) == 0 {
+				return true
+			}
+			select {
+			case order <- cur:
+			case <-ctx.Done():
+				return false
+			}
+			work <- cur
+			cur = &batch{done: make(chan struct{})}
+			return true
+		}
+		for _, in := range inputs {
+			err := ingest.Read(ctx, in.R, in.Name, func(rec ingest.Record) error {
+				cur.items = append(cur.items, item{rec: rec})
+				if len(cur.items) == batchSize && !flush() {
+					return ctx.Err()
+				}
+				return nil
+			}, func(re ingest.RecordError) {
+				cur.items = append(cur.items, item{rej: &Rejection{File: re.File, Line: re.Line, Err: re.Err}})
+			})
+			if err != nil {
+				readErr = fmt.Errorf("read %s: %w", in.Name, err)
+				break
+			}
+		}
+		flush()
+	}()
+
+	var writeErr error
+	for b := range order {
+		<-b.done
+		stats.Records += len(b.items)
+		stats.Rejected += len(b.rejs)
+		stats.Decided += len(b.items) - len(b.rejs)
+		if r.OnReject != nil {
+			for _, rj := range b.rejs {
+				r.OnReject(rj)
+			}
+		}
+		if writeErr == nil {
+			if _, err := w.Write(b.out.Bytes()); err != nil {
+				writeErr = fmt.Errorf("write decisions: %w", err)
+				cancel()
+			}
+		}
+	}
+	wg.Wait()
+	switch {
+	case writeErr != nil:
+		return stats, writeErr
+	case readErr != nil:
+		return stats, readErr
+	}
+	return stats, ctx.Err()
+}
+
+func (r *Runner) decideBatch(b *batch) {
+	enc := json.NewEncoder(&b.out)
+	enc.SetEscapeHTML(false)
+	for i := range b.items {
+		it := &b.items[i]
+		if it.rej != nil {
+			b.rejs = append(b.rejs, *it.rej)
+			continue
+		}
+		d, err := r.decide(it.rec)
+		if err != nil {
+			b.rejs = append(b.rejs, Rejection{File: it.rec.File, Line: it.rec.Line, Err: err})
+			continue
+		}
+		if err := enc.Encode(&d); err != nil {
+			b.rejs = append(b.rejs, Rejection{File: it.rec.File, Line: it.rec.Line, Err: fmt.Errorf("encode decision: %w", err)})
+		}
+	}
+}
+
+func (r *Runner) decide(rec ingest.Record) (alert.Decision, error) {
+	a, err := normalize.Normalize(r.Format, rec.Data)
+	if err != nil {
+		return alert.Decision{}, err
+	}
+	if r.Tenant != "" {
+		a.Tenant = r.Tenant
+	}
+	return r.Engine.Decide(&a)
+}
