@@ -1,0 +1,42 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"testing"
+)
+
+func BenchmarkRead(b *testing.B) {
+	raw, err := os.ReadFile(sharedFile(b, "data/alerts/cptc-2017/NationalTeam1.json.gz"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Decompress once: the gzip case then measures decompression too.
+	var plain bytes.Buffer
+	if err := Read(context.Background(), bytes.NewReader(raw), "x", func(r Record) error {
+		plain.Write(r.Data)
+		plain.WriteByte('\n')
+		return nil
+	}, nil); err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		in   []byte
+	}{
+		{"ndjson", plain.Bytes()},
+		{"array-gzip", raw},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(plain.Len()))
+			b.ReportAllocs()
+			for b.Loop() {
+				n := 0
+				if err := Read(context.Background(), bytes.NewReader(c.in), "x", func(Record) error { n++; return nil }, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
