@@ -1,0 +1,339 @@
+package score
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/winnow-soc/winnow/content"
+	"go.yaml.in/yaml/v3"
+)
+
+// Categories are the alert categories the weights adapt to, in the order
+// docs/scoring.md lists them. Every one must appear in weights.yaml.
+var Categories = []string{
+	"brute_force", "malware", "phishing", "scanning",
+	"lateral_movement", "exfiltration", "web_attack", "other",
+}
+
+// Observable kinds that reputation weights are given for.
+const (
+	kindIP = iota
+	kindDomain
+	kindURL
+	kindHash
+	kindEmail
+	kindOther
+	numKinds
+)
+
+var kindNames = [numKinds]string{"ip", "domain", "url", "hash", "email", "other"}
+
+// maxWeight bounds every additive weight so a typo cannot dominate a score.
+const maxWeight = 100
+
+// Weights are the parsed, validated content of weights.yaml. A Weights is
+// immutable after parsing and safe for concurrent use.
+type Weights struct {
+	version         string
+	base            float64
+	severity        [6]float64 // by alert.Severity.Rank()
+	malicious       float64
+	suspicious      float64
+	reliability     [6]float64 // A-F
+	unknownRel      float64
+	unknownConf     float64
+	corroboration   float64
+	obsDecay        float64
+	benignConflict  float64
+	reputationCap   float64
+	benignPer       float64
+	benignCap       float64
+	benignIgnore    []string
+	asset           map[string]float64
+	userVIP         float64
+	userExec        float64
+	userAdmin       float64
+	userService     float64
+	userCap         float64
+	stages          []stage
+	prevalence      []tier
+	offHours        float64
+	categories      []category
+	categoryByName  map[string]*category
+	defaultCategory *category
+}
+
+type stage struct {
+	tactic string
+	weight float64
+}
+
+type tier struct {
+	minGroups int
+	weight    float64
+}
+
+type category struct {
+	name          string
+	techniques    []string
+	keywords      [][]byte // lower-cased
+	maliciousHash bool
+	kind          [numKinds]float64
+}
+
+// file mirrors weights.yaml; it is decoded strictly.
+type file struct {
+	Version        string             `yaml:"version"`
+	Base           float64            `yaml:"base"`
+	SourceSeverity map[string]float64 `yaml:"source_severity"`
+	Reputation     struct {
+		Malicious          float64            `yaml:"malicious"`
+		Suspicious         float64            `yaml:"suspicious"`
+		Reliability        map[string]float64 `yaml:"reliability"`
+		UnknownReliability float64            `yaml:"unknown_reliability"`
+		UnknownConfidence  float64            `yaml:"unknown_confidence"`
+		Corroboration      float64            `yaml:"corroboration"`
+		ObservableDecay    float64            `yaml:"observable_decay"`
+		BenignConflict     float64            `yaml:"benign_conflict"`
+		Cap                float64            `yaml:"cap"`
+	} `yaml:"reputation"`
+	KnownBenign struct {
+		PerObservable float64  `yaml:"per_observable"`
+		Cap           float64  `yaml:"cap"`
+		IgnoreRoles   []string `yaml:"ignore_roles"`
+	} `yaml:"known_benign"`
+	AssetCriticality map[string]float64 `yaml:"asset_criticality"`
+	UserCriticality  struct {
+		VIP       float64 `yaml:"vip"`
+		Executive float64 `yaml:"executive"`
+		Admin     float64 `yaml:"admin"`
+		Service   float64 `yaml:"service"`
+		Cap       float64 `yaml:"cap"`
+	} `yaml:"user_criticality"`
+	AttackStage []struct {
+		Tactic string  `yaml:"tactic"`
+		Weight float64 `yaml:"weight"`
+	} `yaml:"attack_stage"`
+	TechniquePrevalence []struct {
+		MinGroups int     `yaml:"min_groups"`
+		Weight    float64 `yaml:"weight"`
+	} `yaml:"technique_prevalence"`
+	OffHours   float64 `yaml:"off_hours"`
+	Categories []struct {
+		Name          string             `yaml:"name"`
+		Techniques    []string           `yaml:"techniques"`
+		Keywords      []string           `yaml:"keywords"`
+		MaliciousHash bool               `yaml:"malicious_hash"`
+		Reputation    map[string]float64 `yaml:"reputation"`
+	} `yaml:"categories"`
+}
+
+// DefaultWeights parses the weights shipped in content/weights.yaml.
+func DefaultWeights() (*Weights, error) {
+	b, err := content.FS.ReadFile("weights.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("read shipped weights: %w", err)
+	}
+	return ParseWeights(b)
+}
+
+// ParseWeights decodes weights.yaml strictly (unknown fields are errors) and
+// validates it, reporting every problem at once.
+func ParseWeights(b []byte) (*Weights, error) {
+	var f file
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("decode weights: %w", err)
+	}
+	w, err := build(&f)
+	if err != nil {
+		return nil, fmt.Errorf("validate weights: %w", err)
+	}
+	return w, nil
+}
+
+// Version is the content version of the weights, part of the output contract.
+func (w *Weights) Version() string { return w.version }
+
+type checker struct{ errs []error }
+
+func (c *checker) errorf(format string, args ...any) {
+	c.errs = append(c.errs, fmt.Errorf(format, args...))
+}
+
+// num checks that v is a finite number within [lo, hi].
+func (c *checker) num(name string, v, lo, hi float64) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) || v < lo || v > hi {
+		c.errorf("%s: %v is outside [%v, %v]", name, v, lo, hi)
+	}
+	return v
+}
+
+func build(f *file) (*Weights, error) {
+	c := &checker{}
+	w := &Weights{version: f.Version}
+	if strings.TrimSpace(f.Version) == "" {
+		c.errorf("version: missing")
+	}
+	w.base = c.num("base", f.Base, -maxWeight, maxWeight)
+
+	sevs := []string{"info", "low", "medium", "high", "critical"}
+	for i, s := range sevs {
+		v, ok := f.SourceSeverity[s]
+		if !ok {
+			c.errorf("source_severity.%s: missing", s)
+		}
+		w.severity[i+1] = c.num("source_severity."+s, v, -maxWeight, maxWeight)
+	}
+	unknownKeys(c, "source_severity", f.SourceSeverity, sevs)
+
+	r := &f.Reputation
+	w.malicious = c.num("reputation.malicious", r.Malicious, 0, maxWeight)
+	w.suspicious = c.num("reputation.suspicious", r.Suspicious, 0, maxWeight)
+	if w.suspicious > w.malicious {
+		c.errorf("reputation: suspicious %v weighs more than malicious %v", w.suspicious, w.malicious)
+	}
+	letters := []string{"A", "B", "C", "D", "E", "F"}
+	for i, l := range letters {
+		v, ok := r.Reliability[l]
+		if !ok {
+			c.errorf("reputation.reliability.%s: missing", l)
+		}
+		w.reliability[i] = c.num("reputation.reliability."+l, v, 0, 1)
+	}
+	unknownKeys(c, "reputation.reliability", r.Reliability, letters)
+	w.unknownRel = c.num("reputation.unknown_reliability", r.UnknownReliability, 0, 1)
+	w.unknownConf = c.num("reputation.unknown_confidence", r.UnknownConfidence, 0, 100)
+	w.corroboration = c.num("reputation.corroboration", r.Corroboration, 0, 1)
+	w.obsDecay = c.num("reputation.observable_decay", r.ObservableDecay, 0, 1)
+	w.benignConflict = c.num("reputation.benign_conflict", r.BenignConflict, 0, 1)
+	w.reputationCap = c.num("reputation.cap", r.Cap, 0, maxWeight)
+
+	kb := &f.KnownBenign
+	w.benignPer = c.num("known_benign.per_observable", kb.PerObservable, -maxWeight, 0)
+	w.benignCap = c.num("known_benign.cap", kb.Cap, -maxWeight, 0)
+	w.benignIgnore = kb.IgnoreRoles
+
+	crits := []string{"low", "medium", "high", "critical"}
+	w.asset = make(map[string]float64, len(crits))
+	for _, s := range crits {
+		v, ok := f.AssetCriticality[s]
+		if !ok {
+			c.errorf("asset_criticality.%s: missing", s)
+		}
+		w.asset[s] = c.num("asset_criticality."+s, v, -maxWeight, maxWeight)
+	}
+	unknownKeys(c, "asset_criticality", f.AssetCriticality, crits)
+
+	u := &f.UserCriticality
+	w.userVIP = c.num("user_criticality.vip", u.VIP, 0, maxWeight)
+	w.userExec = c.num("user_criticality.executive", u.Executive, 0, maxWeight)
+	w.userAdmin = c.num("user_criticality.admin", u.Admin, 0, maxWeight)
+	w.userService = c.num("user_criticality.service", u.Service, 0, maxWeight)
+	w.userCap = c.num("user_criticality.cap", u.Cap, 0, maxWeight)
+
+	if len(f.AttackStage) == 0 {
+		c.errorf("attack_stage: empty")
+	}
+	for i, s := range f.AttackStage {
+		if s.Tactic == "" {
+			c.errorf("attack_stage[%d]: tactic missing", i)
+		}
+		w.stages = append(w.stages, stage{s.Tactic, c.num(fmt.Sprintf("attack_stage[%d].weight", i), s.Weight, 0, maxWeight)})
+	}
+	prev := 0
+	for i, t := range f.TechniquePrevalence {
+		if t.MinGroups <= prev {
+			c.errorf("technique_prevalence[%d]: min_groups %d must be above %d", i, t.MinGroups, prev)
+		}
+		prev = t.MinGroups
+		w.prevalence = append(w.prevalence, tier{t.MinGroups, c.num(fmt.Sprintf("technique_prevalence[%d].weight", i), t.Weight, 0, maxWeight)})
+	}
+	w.offHours = c.num("off_hours", f.OffHours, -maxWeight, maxWeight)
+
+	buildCategories(c, w, f)
+	if len(c.errs) > 0 {
+		return nil, errors.Join(c.errs...)
+	}
+	return w, nil
+}
+
+func buildCategories(c *checker, w *Weights, f *file) {
+	known := make(map[string]bool, len(Categories))
+	for _, n := range Categories {
+		known[n] = true
+	}
+	w.categories = make([]category, 0, len(f.Categories))
+	for i, fc := range f.Categories {
+		name := fmt.Sprintf("categories[%d]", i)
+		if !known[fc.Name] {
+			c.errorf("%s: unknown category %q", name, fc.Name)
+		}
+		cat := category{name: fc.Name, maliciousHash: fc.MaliciousHash}
+		for _, t := range fc.Techniques {
+			if len(t) < 5 || t[0] != 'T' {
+				c.errorf("%s: technique %q is not an ATT&CK ID", name, t)
+			}
+			cat.techniques = append(cat.techniques, t)
+		}
+		for _, k := range fc.Keywords {
+			if strings.TrimSpace(k) == "" {
+				c.errorf("%s: empty keyword", name)
+				continue
+			}
+			kw := []byte(k)
+			for i := range kw {
+				kw[i] = foldByte(kw[i])
+			}
+			cat.keywords = append(cat.keywords, kw)
+		}
+		for k, n := range kindNames {
+			v, ok := fc.Reputation[n]
+			if !ok {
+				c.errorf("%s.reputation.%s: missing", name, n)
+			}
+			cat.kind[k] = c.num(name+".reputation."+n, v, 0, 5)
+		}
+		unknownKeys(c, name+".reputation", fc.Reputation, kindNames[:])
+		w.categories = append(w.categories, cat)
+	}
+	w.categoryByName = make(map[string]*category, len(w.categories))
+	for i := range w.categories {
+		cat := &w.categories[i]
+		if w.categoryByName[cat.name] != nil {
+			c.errorf("categories: %q listed twice", cat.name)
+		}
+		w.categoryByName[cat.name] = cat
+	}
+	for _, n := range Categories {
+		if w.categoryByName[n] == nil {
+			c.errorf("categories: %q missing", n)
+		}
+	}
+	w.defaultCategory = w.categoryByName["other"]
+}
+
+// unknownKeys reports map keys outside allowed, in sorted order so that the
+// error text is deterministic.
+func unknownKeys(c *checker, name string, m map[string]float64, allowed []string) {
+	var extra []string
+	for k := range m {
+		ok := false
+		for _, a := range allowed {
+			ok = ok || a == k
+		}
+		if !ok {
+			extra = append(extra, k)
+		}
+	}
+	if len(extra) == 0 {
+		return
+	}
+	slices.Sort(extra)
+	c.errorf("%s: unknown keys %s", name, strings.Join(extra, ", "))
+}
