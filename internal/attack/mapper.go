@@ -26,6 +26,10 @@ const suricataWrapper = "suricata: alert - "
 type Mapper struct {
 	kb    *KB
 	rules []rule
+	// words finds every rule keyword and exclude string in one pass;
+	// prefixes finds every rule prefix.
+	words    *substrings
+	prefixes *substrings
 }
 
 // NewMapper compiles YAML content mappings (the format of
@@ -40,7 +44,11 @@ func NewMapper(kb *KB, mappings []byte) (*Mapper, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Mapper{kb: kb, rules: rules}, nil
+	words, prefixes, err := indexKeywords(rules)
+	if err != nil {
+		return nil, err
+	}
+	return &Mapper{kb: kb, rules: rules, words: newSubstrings(words), prefixes: newSubstrings(prefixes)}, nil
 }
 
 // DefaultMapper returns a Mapper over the embedded knowledge base and the
@@ -86,7 +94,8 @@ func (m *Mapper) Map(a *alert.Alert) []alert.Technique {
 			m.addSourceID(tag[len("attack."):], add)
 		}
 	}
-	in := newMatchInput(a)
+	var buf [8]uint64
+	in := m.newMatchInput(a, &buf)
 	for i := range m.rules {
 		r := &m.rules[i]
 		if r.matches(&in) {
@@ -182,90 +191,87 @@ func digits(s string) bool {
 	return true
 }
 
-// matchInput is an alert's matchable fields, lower-cased once.
+// matchInput is an alert's matchable fields and the keywords found in its
+// rule name and title. Nothing is lower-cased: keyword matching folds ASCII
+// case and the other comparisons use strings.EqualFold.
 type matchInput struct {
-	source   string
-	ruleID   string
-	texts    [2]string // rule name, title ("" when equal to the name)
-	category string
-	tags     []string
+	a *alert.Alert
+	// found holds the keywords found anywhere in the rule name or title,
+	// prefixed the prefixes they start with (also after Wazuh's wrapper).
+	found, prefixed bitset
 }
 
-func newMatchInput(a *alert.Alert) matchInput {
-	in := matchInput{
-		source:   strings.ToLower(a.Source),
-		ruleID:   a.Rule.ID,
-		category: strings.ToLower(a.Rule.Category),
+func (m *Mapper) newMatchInput(a *alert.Alert, buf *[8]uint64) matchInput {
+	in := matchInput{a: a}
+	in.found = newBitset(m.words.n, buf[:4])
+	in.prefixed = newBitset(m.prefixes.n, buf[4:])
+	texts := [2]string{a.Rule.Name, a.Title}
+	if a.Title == a.Rule.Name {
+		texts[1] = ""
 	}
-	in.texts[0] = strings.ToLower(a.Rule.Name)
-	if a.Title != a.Rule.Name {
-		in.texts[1] = strings.ToLower(a.Title)
-	}
-	if len(a.Rule.Tags) > 0 {
-		in.tags = make([]string, len(a.Rule.Tags))
-		for i, t := range a.Rule.Tags {
-			in.tags[i] = strings.ToLower(t)
+	for _, t := range texts {
+		if t == "" {
+			continue
+		}
+		m.words.scan(t, in.found)
+		m.prefixes.scanPrefix(t, in.prefixed)
+		if hasPrefixFold(t, suricataWrapper) {
+			m.prefixes.scanPrefix(t[len(suricataWrapper):], in.prefixed)
 		}
 	}
 	return in
 }
 
-func (r *rule) matches(in *matchInput) bool {
-	if r.source != "" && r.source != in.source {
-		return false
+// newBitset returns a bitset for n IDs, in buf when it is large enough.
+func newBitset(n int, buf []uint64) bitset {
+	if words := (n + 63) / 64; words <= len(buf) {
+		return buf[:words]
 	}
-	if len(r.ruleIDs) > 0 && !slices.Contains(r.ruleIDs, in.ruleID) {
-		return false
-	}
-	if len(r.categories) > 0 && !slices.Contains(r.categories, in.category) {
-		return false
-	}
-	if len(r.tags) > 0 && !anyIn(r.tags, in.tags) {
-		return false
-	}
-	if len(r.prefixes) > 0 && !in.hasPrefix(r.prefixes) {
-		return false
-	}
-	if len(r.keywords) > 0 && !in.contains(r.keywords) {
-		return false
-	}
-	return len(r.exclude) == 0 || !in.contains(r.exclude)
+	return make(bitset, (n+63)/64)
 }
 
-func anyIn(want, have []string) bool {
-	for _, h := range have {
-		if slices.Contains(want, h) {
+func (r *rule) matches(in *matchInput) bool {
+	a := in.a
+	if r.source != "" && !strings.EqualFold(r.source, a.Source) {
+		return false
+	}
+	if len(r.ruleIDs) > 0 && !slices.Contains(r.ruleIDs, a.Rule.ID) {
+		return false
+	}
+	if len(r.categories) > 0 && !containsFold(r.categories, a.Rule.Category) {
+		return false
+	}
+	if len(r.tags) > 0 && !anyFold(r.tags, a.Rule.Tags) {
+		return false
+	}
+	if len(r.prefixIDs) > 0 && !in.prefixed.any(r.prefixIDs) {
+		return false
+	}
+	if len(r.keywordIDs) > 0 && !in.found.any(r.keywordIDs) {
+		return false
+	}
+	return !in.found.any(r.excludeIDs)
+}
+
+func containsFold(list []string, s string) bool {
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
 			return true
 		}
 	}
 	return false
 }
 
-func (in *matchInput) contains(subs []string) bool {
-	for _, text := range in.texts {
-		if text == "" {
-			continue
-		}
-		for _, s := range subs {
-			if strings.Contains(text, s) {
-				return true
-			}
+func anyFold(want, have []string) bool {
+	for _, h := range have {
+		if containsFold(want, h) {
+			return true
 		}
 	}
 	return false
 }
 
-func (in *matchInput) hasPrefix(prefixes []string) bool {
-	for _, text := range in.texts {
-		if text == "" {
-			continue
-		}
-		text = strings.TrimPrefix(text, suricataWrapper)
-		for _, p := range prefixes {
-			if strings.HasPrefix(text, p) {
-				return true
-			}
-		}
-	}
-	return false
+// hasPrefixFold is strings.HasPrefix ignoring case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -56,6 +57,11 @@ type rule struct {
 	tags       []string
 	exclude    []string
 	techniques []*technique
+	// keywordIDs and excludeIDs index keywords and exclude in the Mapper's
+	// substring automaton, prefixIDs prefixes in its prefix automaton.
+	keywordIDs []uint16
+	excludeIDs []uint16
+	prefixIDs  []uint16
 }
 
 // decodeMappings decodes mapping content strictly: unknown fields, a missing
@@ -145,6 +151,40 @@ func compileMappings(kb *KB, f *mappingFile) ([]rule, error) {
 		return nil, fmt.Errorf("invalid attack mappings: %w", errors.Join(errs...))
 	}
 	return rules, nil
+}
+
+// indexKeywords gives every distinct keyword, exclude string and prefix of
+// rules an ID, records the IDs on the rules and returns the substrings and
+// the prefixes by ID.
+func indexKeywords(rules []rule) (words, prefixes []string, err error) {
+	wordIDs, prefixIDs := map[string]uint16{}, map[string]uint16{}
+	index := func(list []string, ids map[string]uint16, all *[]string) []uint16 {
+		var out []uint16
+		for _, k := range list {
+			id, ok := ids[k]
+			if !ok {
+				if len(*all) > math.MaxUint16 {
+					err = errors.New("index attack mappings: too many keywords")
+					return nil
+				}
+				id = uint16(len(*all))
+				ids[k] = id
+				*all = append(*all, k)
+			}
+			out = append(out, id)
+		}
+		return out
+	}
+	for i := range rules {
+		r := &rules[i]
+		r.keywordIDs = index(r.keywords, wordIDs, &words)
+		r.excludeIDs = index(r.exclude, wordIDs, &words)
+		r.prefixIDs = index(r.prefixes, prefixIDs, &prefixes)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return words, prefixes, nil
 }
 
 // cleanList trims and optionally lower-cases values; empty values are errors
