@@ -2,6 +2,7 @@ package config
 
 import (
 	"cmp"
+	"errors"
 	"net/netip"
 	"slices"
 	"strings"
@@ -93,7 +94,7 @@ func (t *Tenant) Asset(hostOrIP string) (Asset, bool) {
 	if key == "" {
 		return Asset{}, false
 	}
-	if a, err := netip.ParseAddr(key); err == nil {
+	if a, err := parseAddrFast(key); err == nil {
 		a = a.WithZone("").Unmap()
 		if i, ok := ix.byIP[a]; ok {
 			return t.Assets[i], true
@@ -121,6 +122,23 @@ func (t *Tenant) Asset(hostOrIP string) (Asset, bool) {
 		return t.Assets[i], true
 	}
 	return Asset{}, false
+}
+
+// errNotAddr is what parseAddrFast returns for an obvious host name.
+var errNotAddr = errors.New("not an IP address")
+
+// parseAddrFast is netip.ParseAddr that rejects most host names before
+// parsing, since netip allocates an error for each of them: an address has
+// only hex digits, '.' and ':' before any "%zone".
+func parseAddrFast(s string) (netip.Addr, error) {
+	head, _, _ := strings.Cut(s, "%")
+	for i := 0; i < len(head); i++ {
+		c := head[i]
+		if (c < '0' || c > '9') && (c|0x20 < 'a' || c|0x20 > 'f') && c != '.' && c != ':' {
+			return netip.Addr{}, errNotAddr
+		}
+	}
+	return netip.ParseAddr(s)
 }
 
 // Identity finds a known account case-insensitively, as written or by its

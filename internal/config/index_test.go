@@ -58,6 +58,7 @@ func TestTenantAsset(t *testing.T) {
 		{"app", ""},                       // short name shared by two assets
 		{"app.east.example", "app.east.example"},
 		{"11.0.0.1", ""},
+		{"dead.beef", ""}, // hex-only host name: parsed as an address, misses
 		{"2001:db9::1", ""},
 		{"unknown", ""},
 		{"", ""},
