@@ -1,0 +1,138 @@
+package normalize
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/winnow-soc/winnow/alert"
+)
+
+// Format normalises one vendor's alert records. Implementations are
+// stateless and safe for concurrent use.
+type Format interface {
+	// Name is the format's registry name and the Source of its alerts
+	// ("wazuh", "suricata", "splunk").
+	Name() string
+	// Detect reports whether the record looks like this format. It is given
+	// the record's top-level members, scanned once for all formats, and the
+	// raw bytes; it must be cheap and must not claim another format's
+	// records.
+	Detect(fields Fields, raw []byte) bool
+	// Normalize converts the record. It returns an error rather than a
+	// partly filled alert when the record is not a valid instance of the
+	// format.
+	Normalize(raw []byte) (alert.Alert, error)
+}
+
+// Errors of format selection.
+var (
+	ErrUnknownFormat   = errors.New("unknown alert format")
+	ErrAmbiguousFormat = errors.New("ambiguous alert format")
+)
+
+// formats is the registry. It is written only by Register from init
+// functions, before any goroutine can read it, and never changes afterwards.
+var formats = map[string]Format{}
+
+// names is the sorted list of registered names, kept with formats.
+var names []string
+
+// Register adds a format. It must be called only from init; registering a
+// name twice panics, since that is a programming error.
+func Register(f Format) {
+	name := f.Name()
+	if _, dup := formats[name]; dup {
+		panic("normalize: format registered twice: " + name)
+	}
+	formats[name] = f
+	names = append(names, name)
+	slices.Sort(names)
+}
+
+// Lookup returns the format registered under name.
+func Lookup(name string) (Format, bool) {
+	f, ok := formats[name]
+	return f, ok
+}
+
+// Names returns the registered format names in sorted order.
+func Names() []string { return slices.Clone(names) }
+
+// Detect returns the one format that claims raw. It fails with
+// ErrUnknownFormat when none does and ErrAmbiguousFormat when several do.
+func Detect(raw []byte) (Format, error) { return detect(raw, "") }
+
+// detect is Detect that ignores the format named skip, so that a wrapper
+// format can look inside itself without recursing.
+func detect(raw []byte, skip string) (Format, error) {
+	var buf [48]Field
+	fields, err := ScanFields(raw, buf[:0])
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnknownFormat, err)
+	}
+	var found Format
+	var all []string
+	for _, name := range names {
+		if name == skip {
+			continue
+		}
+		f := formats[name]
+		if f.Detect(fields, raw) {
+			if found != nil {
+				all = append(all, found.Name())
+			}
+			found = f
+		}
+	}
+	switch {
+	case found == nil:
+		return nil, fmt.Errorf("%w: no format matches top-level keys %s", ErrUnknownFormat, keyList(fields))
+	case len(all) > 0:
+		return nil, fmt.Errorf("%w: %s and %s all match", ErrAmbiguousFormat, strings.Join(all, ", "), found.Name())
+	}
+	return found, nil
+}
+
+// Normalize converts one record. With format "" or "auto" it detects the
+// format first (never guessing); otherwise it uses the named format. The
+// alert's Raw is raw itself, not a copy.
+func Normalize(format string, raw []byte) (alert.Alert, error) {
+	var f Format
+	if format == "" || format == "auto" {
+		var err error
+		if f, err = Detect(raw); err != nil {
+			return alert.Alert{}, err
+		}
+	} else {
+		var ok bool
+		if f, ok = Lookup(format); !ok {
+			return alert.Alert{}, fmt.Errorf("%w: %q is not registered", ErrUnknownFormat, format)
+		}
+	}
+	a, err := f.Normalize(raw)
+	if err != nil {
+		return alert.Alert{}, fmt.Errorf("normalize %s: %w", f.Name(), err)
+	}
+	a.Raw = raw
+	return a, nil
+}
+
+func keyList(fields Fields) string {
+	const max = 8
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, f := range fields {
+		if i == max {
+			b.WriteString(" ...")
+			break
+		}
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.Write(f.Key)
+	}
+	b.WriteByte(']')
+	return b.String()
+}
