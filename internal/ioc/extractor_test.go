@@ -93,6 +93,7 @@ func TestText(t *testing.T) {
 		{"private suffix", "x.github.io", []string{"domain x.github.io"}},
 		{"internal", "srv.corp.example.com printer.local nas.lan router.home.arpa",
 			[]string{"domain srv.corp.example.com", "domain printer.local", "domain nas.lan", "domain router.home.arpa"}},
+		{"percent encoded", "/login.php?url=http%3A%2F%2Fmail.example.com%2F.%2Fa", []string{"domain mail.example.com"}},
 		{"json escaped", `{\"dest_ip\":\"10.0.0.52\",\"hostname\":\"www.example.com\"}`,
 			[]string{"ipv4 10.0.0.52", "domain www.example.com"}},
 		{"empty", "", nil},

@@ -267,6 +267,11 @@ func (k *sink) plain(a string, defanged bool) {
 			}
 		}
 		if is(a[i], cPieceSep) {
+			// A percent-encoded byte (%2F) separates like the byte it encodes.
+			if a[i] == '%' && i+2 < len(a) && is(a[i+1], cHex) && is(a[i+2], cHex) {
+				i += 3
+				continue
+			}
 			i++
 			continue
 		}
