@@ -19,6 +19,9 @@ type Config struct {
 	DefaultTenant string `yaml:"default_tenant" json:"default_tenant"`
 	// Tenants are the client organisations, in file order.
 	Tenants []Tenant `yaml:"tenants" json:"tenants"`
+
+	// byID indexes Tenants by ID once resolved; nil until then.
+	byID map[string]int
 }
 
 // Intel configures the offline threat-intel feeds.

@@ -23,13 +23,22 @@ func (c *Config) Resolve() error {
 
 // buildIndexes precomputes every tenant's lookups of a valid Config.
 func (c *Config) buildIndexes() {
+	c.byID = make(map[string]int, len(c.Tenants))
 	for i := range c.Tenants {
+		c.byID[c.Tenants[i].ID] = i
 		c.Tenants[i].ix = buildIndex(&c.Tenants[i], c.IOC.InternalDomains)
 	}
 }
 
 // Tenant returns the tenant with the given ID.
 func (c *Config) Tenant(id string) (*Tenant, bool) {
+	if c.byID != nil {
+		i, ok := c.byID[id]
+		if !ok {
+			return nil, false
+		}
+		return &c.Tenants[i], true
+	}
 	for i := range c.Tenants {
 		if c.Tenants[i].ID == id {
 			return &c.Tenants[i], true

@@ -224,4 +224,11 @@ func TestUnresolvedTenantStillLooksUp(t *testing.T) {
 	if got := tn.Location().String(); got != "Asia/Tokyo" {
 		t.Errorf("Location = %s", got)
 	}
+	c := &Config{Tenants: []Tenant{*tn}}
+	if got, ok := c.Tenant("raw"); !ok || got != &c.Tenants[0] {
+		t.Errorf("unresolved Config.Tenant(raw) = %p, %v", got, ok)
+	}
+	if _, ok := c.Tenant("other"); ok {
+		t.Error("unresolved Config.Tenant(other) found")
+	}
 }
