@@ -86,6 +86,7 @@ type Result struct {
 // over the old file. validate receives the temporary file's path, whose name
 // ends in Source.File so extension-based loaders work; it must not keep the
 // path. Conditional requests use the sidecar metadata written by earlier runs.
+// dir is created when missing. Result.Path is empty for an invalid source.
 //
 // client may be nil for a default client; its redirect policy is wrapped so
 // that at most five redirects, to http or https only, are followed. ctx
@@ -98,8 +99,13 @@ func Update(ctx context.Context, client *http.Client, dir string, srcs []Source,
 	seen := make(map[string]string, len(srcs))
 	sem := make(chan struct{}, parallel)
 	var wg sync.WaitGroup
+	mkdirErr := os.MkdirAll(dir, 0o755)
 	for i, src := range srcs {
-		results[i] = Result{Name: src.Name, Path: filepath.Join(dir, src.File)}
+		results[i] = Result{Name: src.Name}
+		if mkdirErr != nil {
+			results[i].Err = fmt.Errorf("update %s: create data dir: %w", src.Name, mkdirErr)
+			continue
+		}
 		src, err := normalize(src)
 		if err == nil {
 			if other, dup := seen[src.File]; dup {
@@ -111,6 +117,7 @@ func Update(ctx context.Context, client *http.Client, dir string, srcs []Source,
 			results[i].Err = err
 			continue
 		}
+		results[i].Path = filepath.Join(dir, src.File)
 		wg.Go(func() {
 			select {
 			case sem <- struct{}{}:

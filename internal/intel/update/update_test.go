@@ -273,8 +273,8 @@ func TestInvalidSources(t *testing.T) {
 		if wantOK != (r.Err == nil) {
 			t.Errorf("%s: error %v, want success %v", srcs[i].Name, r.Err, wantOK)
 		}
-		if !wantOK && !errors.Is(r.Err, ErrInvalidSource) {
-			t.Errorf("%s: error %v, want ErrInvalidSource", srcs[i].Name, r.Err)
+		if !wantOK && (!errors.Is(r.Err, ErrInvalidSource) || r.Path != "") {
+			t.Errorf("%s: error %v, path %q; want ErrInvalidSource and no path", srcs[i].Name, r.Err, r.Path)
 		}
 	}
 	if got := hits.Load(); got != 1 {
@@ -289,9 +289,13 @@ func TestUpdateNilClient(t *testing.T) {
 	srv := httptest.NewServer(serveBytes([]byte("hello\n")))
 	defer srv.Close()
 	defer http.DefaultTransport.(*http.Transport).CloseIdleConnections()
-	dir := t.TempDir()
+	// The data dir does not exist yet: Update creates it.
+	dir := filepath.Join(t.TempDir(), "data", "intel")
 	r := Update(context.Background(), nil, dir, []Source{{Name: "n", URL: srv.URL, File: "n.txt"}}, nil)[0]
-	if r.Err != nil || !r.Changed || r.Bytes != 6 {
-		t.Errorf("result %+v, want a changed 6-byte file", r)
+	if r.Err != nil || !r.Changed || r.Bytes != 6 || r.Path != filepath.Join(dir, "n.txt") {
+		t.Errorf("result %+v, want a changed 6-byte file in %s", r, dir)
+	}
+	if got := readFile(t, r.Path); string(got) != "hello\n" {
+		t.Errorf("stored %q", got)
 	}
 }
