@@ -457,3 +457,27 @@ func BenchmarkClassify(b *testing.B) {
 		_ = Classify(p, in)
 	}
 }
+
+// TestSeverityTable pins the full blend table printed in docs/scoring.md.
+func TestSeverityTable(t *testing.T) {
+	// Rows: score rank 1-5; columns: source info, low, medium, high, critical.
+	table := [5][5]alert.Severity{
+		{"info", "info", "low", "low", "low"},
+		{"low", "low", "low", "medium", "medium"},
+		{"low", "medium", "medium", "medium", "high"},
+		{"medium", "medium", "high", "high", "high"},
+		{"high", "high", "high", "critical", "critical"},
+	}
+	// A score with each rank under the default thresholds.
+	scores := [5]int{10, 30, 60, 80, 95}
+	for i, s := range scores {
+		for j := range 5 {
+			src := alert.SeverityFromRank(j + 1)
+			t.Run(fmt.Sprintf("rank%d_%s", i+1, src), func(t *testing.T) {
+				if got := severity(DefaultThresholds(), s, &alert.Alert{Severity: src}); got != table[i][j] {
+					t.Errorf("score rank %d, source %s: %s, want %s", i+1, src, got, table[i][j])
+				}
+			})
+		}
+	}
+}
