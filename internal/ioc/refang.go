@@ -46,7 +46,20 @@ func refang(s string) (string, bool) {
 	var b []byte
 	last := 0
 	for i := 0; i < len(s); {
-		to, n := refangAt(s, i)
+		if !is(s[i], cDefang) {
+			i++
+			continue
+		}
+		at := i
+		if s[i] == 'x' || s[i] == 'X' {
+			// hxxp and fxp are found from their first x.
+			if i == 0 {
+				i++
+				continue
+			}
+			at = i - 1
+		}
+		to, n := refangAt(s, at)
 		if n == 0 {
 			i++
 			continue
@@ -54,9 +67,9 @@ func refang(s string) (string, bool) {
 		if b == nil {
 			b = make([]byte, 0, len(s))
 		}
-		b = append(b, s[last:i]...)
+		b = append(b, s[last:at]...)
 		b = append(b, to...)
-		i += n
+		i = at + n
 		last = i
 	}
 	if b == nil {

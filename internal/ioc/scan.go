@@ -20,15 +20,13 @@ func (k *sink) text(s string) {
 			i++
 		}
 		j := i
-		hint := false
+		var seen uint16
 		for j < len(s) && !is(s[j], cDelim) {
-			if is(s[j], cHint) {
-				hint = true
-			}
+			seen |= class[s[j]]
 			j++
 		}
-		if j-i >= 3 && (hint || j-i >= 13) {
-			k.token(s[i:j])
+		if j-i >= 3 && (seen&cHint != 0 || j-i >= 13) {
+			k.token(s[i:j], seen&cDefang != 0)
 		}
 		i = j
 	}
@@ -36,9 +34,9 @@ func (k *sink) text(s string) {
 
 // token refangs t if needed, then extracts URLs and, between them, the
 // other observables.
-func (k *sink) token(t string) {
+func (k *sink) token(t string, maybeDefanged bool) {
 	defanged := false
-	if strings.ContainsAny(t, "[({hHfF") {
+	if maybeDefanged {
 		t, defanged = refang(t)
 	}
 	pos := 0
@@ -315,6 +313,9 @@ func (k *sink) ipv6(a string, i int) int {
 	} else if e < len(a) && is(a[e], cWord) {
 		return i
 	}
+	if !v6Shape(a[s:e]) {
+		return i // spares ParseAddr, whose errors allocate
+	}
 	addr, err := netip.ParseAddr(a[s:e])
 	if err != nil || !addr.Is6() {
 		return i
@@ -403,4 +404,48 @@ func (k *sink) ipv4s(p string) {
 		}
 		i = j
 	}
+}
+
+// v6Shape is a cheap necessary condition for an IPv6 literal: groups of 1-4
+// hex digits, at most one "::", eight groups without it and fewer with it
+// (an embedded dotted quad, allowed last, counts as two).
+func v6Shape(s string) bool {
+	groups, double := 0, false
+	for i := 0; i < len(s); {
+		if s[i] == ':' {
+			if i+1 < len(s) && s[i+1] == ':' {
+				if double {
+					return false
+				}
+				double = true
+				i += 2
+				continue
+			}
+			if i == 0 || i == len(s)-1 {
+				return false
+			}
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] != ':' {
+			j++
+		}
+		if strings.IndexByte(s[i:j], '.') >= 0 {
+			if j != len(s) || !parseIPv4(s[i:j]) {
+				return false
+			}
+			groups += 2
+		} else {
+			if j-i > 4 {
+				return false
+			}
+			groups++
+		}
+		i = j
+	}
+	if double {
+		return groups < 8
+	}
+	return groups == 8
 }

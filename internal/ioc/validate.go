@@ -20,6 +20,7 @@ const (
 	cV6                          // may be part of an IPv6 literal: [0-9A-Fa-f:.]
 	cAuth                        // may be part of a URL authority
 	cHint                        // worth a closer look: . : @ [ ( {
+	cDefang                      // may start or sit in a defang marker: [ ( { x X
 )
 
 var class [256]uint16
@@ -55,6 +56,7 @@ func init() {
 	set(digits+"abcdefABCDEF:.", cV6)
 	set(alnum+".-_:@[]%~", cAuth)
 	set(".:@[({", cHint)
+	set("[({xX", cDefang)
 }
 
 func is(b byte, c uint16) bool { return class[b]&c != 0 }
