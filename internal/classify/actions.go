@@ -19,16 +19,14 @@ const (
 // of malicious IPs is a case for an analyst, not for hundreds of blocks.
 const maxActions = 10
 
-// risks classifies each action type: only blocking an IP at the perimeter
-// is low risk (cheap to undo, narrow blast radius).
-var risks = map[string]string{
-	ActionBlockIP:        alert.RiskLow,
-	ActionBlockDomain:    alert.RiskHigh,
-	ActionBlockHash:      alert.RiskHigh,
-	ActionBlockSender:    alert.RiskHigh,
-	ActionPurgeMessage:   alert.RiskHigh,
-	ActionIsolateHost:    alert.RiskHigh,
-	ActionDisableAccount: alert.RiskHigh,
+// riskOf classifies an action type: only blocking an IP at the perimeter
+// is low risk (cheap to undo, narrow blast radius); every other action is
+// high risk and needs approval.
+func riskOf(typ string) string {
+	if typ == ActionBlockIP {
+		return alert.RiskLow
+	}
+	return alert.RiskHigh
 }
 
 // actions proposes response steps from the category and the evidence, in a
@@ -45,7 +43,7 @@ func actions(m Mode, d alert.Disposition, in *Input) []alert.Action {
 				return
 			}
 		}
-		risk := risks[typ]
+		risk := riskOf(typ)
 		out = append(out, alert.Action{
 			Type: typ, Target: target, Risk: risk,
 			RequiresApproval: risk == alert.RiskHigh,

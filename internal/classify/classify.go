@@ -208,28 +208,19 @@ func severity(t Thresholds, s int, a *alert.Alert) alert.Severity {
 	return alert.SeverityFromRank((2*sr + src + 1) / 3)
 }
 
-// priorities is the priority table: rows are dispositions, columns asset
-// criticality critical, high, medium, other (low or unknown).
-var priorities = map[alert.Disposition][4]alert.Priority{
-	alert.Escalate:    {alert.P1, alert.P1, alert.P2, alert.P2},
-	alert.Investigate: {alert.P2, alert.P2, alert.P3, alert.P3},
-	alert.Review:      {alert.P3, alert.P3, alert.P4, alert.P4},
-	alert.AutoClose:   {alert.P4, alert.P4, alert.P4, alert.P4},
-}
-
+// priority reads the priority table (docs/scoring.md): escalate is P1 on a
+// critical or high asset and P2 elsewhere; investigate P2 / P3; review
+// P3 / P4; auto-close always P4. Medium, low and unknown assets share the
+// lower column.
 func priority(d alert.Disposition, criticality string) alert.Priority {
-	col := 3
-	switch criticality {
-	case "critical":
-		col = 0
-	case "high":
-		col = 1
-	case "medium":
-		col = 2
+	important := criticality == "critical" || criticality == "high"
+	switch {
+	case d == alert.Escalate && important:
+		return alert.P1
+	case d == alert.Escalate, d == alert.Investigate && important:
+		return alert.P2
+	case d == alert.Investigate, d == alert.Review && important:
+		return alert.P3
 	}
-	row, ok := priorities[d]
-	if !ok {
-		return alert.P4
-	}
-	return row[col]
+	return alert.P4
 }

@@ -12,11 +12,13 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Categories are the alert categories the weights adapt to, in the order
-// docs/scoring.md lists them. Every one must appear in weights.yaml.
-var Categories = []string{
-	"brute_force", "malware", "phishing", "scanning",
-	"lateral_movement", "exfiltration", "web_attack", "other",
+// Categories returns the alert categories the weights adapt to. Every one
+// must appear in weights.yaml.
+func Categories() []string {
+	return []string{
+		"brute_force", "malware", "phishing", "scanning",
+		"lateral_movement", "exfiltration", "web_attack", "other",
+	}
 }
 
 // Observable kinds that reputation weights are given for.
@@ -29,8 +31,6 @@ const (
 	kindOther
 	numKinds
 )
-
-var kindNames = [numKinds]string{"ip", "domain", "url", "hash", "email", "other"}
 
 // maxWeight bounds every additive weight so a typo cannot dominate a score.
 const maxWeight = 100
@@ -264,10 +264,12 @@ func build(f *file) (*Weights, error) {
 }
 
 func buildCategories(c *checker, w *Weights, f *file) {
-	known := make(map[string]bool, len(Categories))
-	for _, n := range Categories {
+	names := Categories()
+	known := make(map[string]bool, len(names))
+	for _, n := range names {
 		known[n] = true
 	}
+	kindNames := [numKinds]string{"ip", "domain", "url", "hash", "email", "other"}
 	w.categories = make([]category, 0, len(f.Categories))
 	for i, fc := range f.Categories {
 		name := fmt.Sprintf("categories[%d]", i)
@@ -310,7 +312,7 @@ func buildCategories(c *checker, w *Weights, f *file) {
 		}
 		w.categoryByName[cat.name] = cat
 	}
-	for _, n := range Categories {
+	for _, n := range names {
 		if w.categoryByName[n] == nil {
 			c.errorf("categories: %q missing", n)
 		}

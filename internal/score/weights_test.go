@@ -17,7 +17,7 @@ func TestDefaultWeights(t *testing.T) {
 	if w.Version() == "" {
 		t.Error("version is empty")
 	}
-	for _, n := range Categories {
+	for _, n := range Categories() {
 		if w.categoryByName[n] == nil {
 			t.Errorf("category %s missing", n)
 		}
