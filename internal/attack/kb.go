@@ -55,7 +55,7 @@ type KB struct {
 	modified   string
 }
 
-// technique is the internal form; out is what Map hands out (without Origin).
+// technique is the internal form of a Technique, with its sort key.
 type technique struct {
 	Technique
 	// order is the kill-chain position of the first tactic, for sorting.

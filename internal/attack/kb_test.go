@@ -69,6 +69,15 @@ func TestGeneratedUpToDate(t *testing.T) {
 	}
 }
 
+func TestDefaultParsedOnce(t *testing.T) {
+	if Default() != Default() {
+		t.Errorf("Default returned two different knowledge bases")
+	}
+	if n := Default().TechniqueCount(); n < 600 {
+		t.Errorf("TechniqueCount = %d, want the ~690 live techniques", n)
+	}
+}
+
 func TestTacticsOrder(t *testing.T) {
 	want := []string{
 		"reconnaissance", "resource-development", "initial-access", "execution",

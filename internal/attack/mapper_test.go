@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/winnow-soc/winnow/alert"
@@ -365,4 +366,25 @@ func BenchmarkMap(b *testing.B) {
 		m.Map(&corpus[i%len(corpus)])
 		i++
 	}
+}
+
+// TestMapConcurrent shares one Mapper between goroutines; run with -race.
+func TestMapConcurrent(t *testing.T) {
+	m := defaultMapper(t)
+	corpus := loadCorpus(t)
+	want := make([][]string, len(corpus))
+	for i := range corpus {
+		want[i] = summary(m.Map(&corpus[i]))
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for i := range corpus {
+				if got := summary(m.Map(&corpus[i])); !slices.Equal(got, want[i]) {
+					t.Errorf("%q: concurrent Map = %v, want %v", corpus[i].Title, got, want[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
