@@ -86,17 +86,15 @@ func (x *Extractor) parseURL(t string, ss, c int) (urlParts, int) {
 	for e < len(t) && is(t[e], cAuth) {
 		e++
 	}
-	end := e
-	if e < len(t) && (t[e] == '/' || t[e] == '?' || t[e] == '#') {
-		for end < len(t) && t[end] < 0x80 && !is(t[end], cDelim) {
-			end++
-		}
+	hasPath := e < len(t) && (t[e] == '/' || t[e] == '?' || t[e] == '#')
+	if !hasPath {
+		e = trimURL(t, ss, a, e)
 	}
-	end = trimURL(t, ss, end)
-	if end <= a {
+	// The host is checked before the path is scanned, so that a token full
+	// of invalid "://" costs time linear in its length.
+	if e <= a {
 		return urlParts{}, 0
 	}
-	e = min(e, end)
 	auth := t[a:e]
 	hs := strings.LastIndexByte(auth, '@') + 1 // host start within auth
 	hostport := auth[hs:]
@@ -139,6 +137,13 @@ func (x *Extractor) parseURL(t string, ss, c int) (urlParts, int) {
 			}
 		}
 	}
+	end := e
+	if hasPath {
+		for end < len(t) && t[end] < 0x80 && !is(t[end], cDelim) {
+			end++
+		}
+		end = trimURL(t, ss, e, end)
+	}
 	var b strings.Builder
 	b.Grow(end - ss)
 	b.WriteString(strings.ToLower(t[ss:c]))
@@ -156,9 +161,10 @@ func (x *Extractor) parseURL(t string, ss, c int) (urlParts, int) {
 	return urlParts{value: b.String(), host: host, hostType: ht}, end
 }
 
-// trimURL drops trailing punctuation from t[ss:end] and closing brackets
-// without a matching opener in the URL, in time linear in its length.
-func trimURL(t string, ss, end int) int {
+// trimURL drops trailing punctuation from t[ss:end], but not before lo, and
+// closing brackets without a matching opener in the URL, in time linear in
+// its length.
+func trimURL(t string, ss, lo, end int) int {
 	var open, close [3]int // () [] {}
 	for i := ss; i < end; i++ {
 		switch t[i] {
@@ -176,7 +182,7 @@ func trimURL(t string, ss, end int) int {
 			close[2]++
 		}
 	}
-	for end > ss {
+	for end > lo {
 		b := t[end-1]
 		switch b {
 		case '.', ',', ';', ':', '\'', '"', '!', '?', '>', '*':
