@@ -128,7 +128,11 @@ func loadMaltrail(ctx context.Context, fs *files, b base) (source, meta, error) 
 	// Parsing in parallel ends in an arbitrary order: merge in name order so
 	// that which file wins a duplicate trail does not depend on scheduling.
 	slices.SortFunc(all, func(x, y parsedTrails) int { return cmp.Compare(x.name, y.name) })
-	m := &maltrail{base: b, asOf: timePtr(fs.modTime), hosts: make(map[string]uint32, 1<<20), urls: make(map[string]uint32, 1<<18)}
+	nh, nu := 0, 0
+	for i := range all {
+		nh, nu = nh+len(all[i].hosts), nu+len(all[i].urls)
+	}
+	m := &maltrail{base: b, asOf: timePtr(fs.modTime), hosts: make(map[string]uint32, nh), urls: make(map[string]uint32, nu)}
 	var ivs []interval
 	for i := range all {
 		p := &all[i]

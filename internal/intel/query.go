@@ -49,7 +49,14 @@ func newQuery(o alert.Observable) (query, bool) {
 		if q.host == "" {
 			return q, false
 		}
-	case alert.MD5, alert.SHA1, alert.SHA256, alert.EmailAd:
+	case alert.MD5, alert.SHA1, alert.SHA256:
+		// A hash of the wrong length for its type would otherwise match
+		// a value of another type, since hash feeds share one key space.
+		if len(v) != hashLen[o.Type] || !isHex(v) {
+			return q, false
+		}
+		q.value = lower(v)
+	case alert.EmailAd:
 		q.value = lower(v)
 	case alert.URL:
 		return parseURLQuery(q, v)
@@ -122,6 +129,18 @@ func parseURLQuery(q query, v string) (query, bool) {
 		q.host = host
 	}
 	return q, true
+}
+
+var hashLen = map[alert.ObservableType]int{alert.MD5: 32, alert.SHA1: 40, alert.SHA256: 64}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20
+		if !('0' <= s[i] && s[i] <= '9') && !('a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // hasUpper reports whether s has an ASCII upper-case letter.
