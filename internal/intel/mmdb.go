@@ -56,7 +56,8 @@ func loadMMDB(ctx context.Context, fs *files, b base) (source, meta, error) {
 func (c *mmdbCountry) entries() int { return c.n }
 
 func (c *mmdbCountry) lookup(dst []alert.Finding, q query) []alert.Finding {
-	if !q.ip.IsValid() {
+	// An IPv6 lookup in an IPv4-only database is an error, which allocates.
+	if !q.ip.IsValid() || (q.ip.Is6() && c.db.Metadata.IPVersion == 4) {
 		return dst
 	}
 	r := c.db.Lookup(q.ip)

@@ -81,7 +81,25 @@ func ipText(a netip.Addr, text string) string {
 	if a.Is4() && !strings.Contains(text, ":") {
 		return text
 	}
+	var buf [64]byte
+	if b := a.AppendTo(buf[:0]); string(b) == text {
+		return text
+	}
 	return a.String()
+}
+
+// mayBeIP reports whether host could be an IP literal, so that the common
+// case of a name skips netip.ParseAddr, whose error allocates.
+func mayBeIP(host string) bool {
+	if strings.Contains(host, ":") {
+		return true
+	}
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; c != '.' && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // parseURLQuery splits a URL into host, host+path and host+path+query. A URL
@@ -123,7 +141,9 @@ func parseURLQuery(q query, v string) (query, bool) {
 	if i := strings.IndexAny(rest, "?#"); i >= 0 {
 		q.urlPath = rest[:i]
 	}
-	if a, err := netip.ParseAddr(host); err == nil && a.Zone() == "" {
+	if !mayBeIP(host) {
+		q.host = host
+	} else if a, err := netip.ParseAddr(host); err == nil && a.Zone() == "" {
 		q.setIP(a.Unmap(), host)
 	} else {
 		q.host = host
