@@ -7,8 +7,9 @@ import (
 	"fmt"
 )
 
-// Field is one top-level member of a JSON object: its unescaped key and the
-// raw bytes of its value, both usually slices of the record.
+// Field is one top-level member of a JSON object: its unescaped key (bytes
+// as written; invalid UTF-8 is not replaced) and the raw bytes of its
+// value, both usually slices of the record.
 type Field struct {
 	Key   []byte
 	Value []byte

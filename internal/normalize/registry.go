@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/winnow-soc/winnow/alert"
 )
@@ -60,6 +61,9 @@ func Lookup(name string) (Format, bool) {
 // Names returns the registered format names in sorted order.
 func Names() []string { return slices.Clone(names) }
 
+// fieldsPool recycles the member lists detection scans records into.
+var fieldsPool = sync.Pool{New: func() any { return new(Fields) }}
+
 // Detect returns the one format that claims raw. It fails with
 // ErrUnknownFormat when none does and ErrAmbiguousFormat when several do.
 func Detect(raw []byte) (Format, error) { return detect(raw, "") }
@@ -67,32 +71,50 @@ func Detect(raw []byte) (Format, error) { return detect(raw, "") }
 // detect is Detect that ignores the format named skip, so that a wrapper
 // format can look inside itself without recursing.
 func detect(raw []byte, skip string) (Format, error) {
-	var buf [48]Field
-	fields, err := ScanFields(raw, buf[:0])
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrUnknownFormat, err)
-	}
 	var found Format
 	var all []string
-	for _, name := range names {
-		if name == skip {
-			continue
-		}
-		f := formats[name]
-		if f.Detect(fields, raw) {
-			if found != nil {
-				all = append(all, found.Name())
+	err := withFields(raw, func(fields Fields) error {
+		for _, name := range names {
+			if name == skip {
+				continue
 			}
-			found = f
+			if f := formats[name]; f.Detect(fields, raw) {
+				if found != nil {
+					all = append(all, found.Name())
+				}
+				found = f
+			}
 		}
-	}
+		if found == nil {
+			return fmt.Errorf("%w: no format matches top-level keys %s", ErrUnknownFormat, keyList(fields))
+		}
+		return nil
+	})
 	switch {
-	case found == nil:
-		return nil, fmt.Errorf("%w: no format matches top-level keys %s", ErrUnknownFormat, keyList(fields))
+	case err != nil && !errors.Is(err, ErrUnknownFormat):
+		return nil, fmt.Errorf("%w: %w", ErrUnknownFormat, err)
+	case err != nil:
+		return nil, err
 	case len(all) > 0:
 		return nil, fmt.Errorf("%w: %s and %s all match", ErrAmbiguousFormat, strings.Join(all, ", "), found.Name())
 	}
 	return found, nil
+}
+
+// withFields scans raw's top-level members into a pooled list and calls fn
+// with it; the list must not be kept after fn returns.
+func withFields(raw []byte, fn func(Fields) error) error {
+	buf := fieldsPool.Get().(*Fields)
+	fields, err := ScanFields(raw, (*buf)[:0])
+	defer func() {
+		clear(fields) // drop references into raw before pooling
+		*buf = fields[:0]
+		fieldsPool.Put(buf)
+	}()
+	if err != nil {
+		return err
+	}
+	return fn(fields)
 }
 
 // Normalize converts one record. With format "" or "auto" it detects the

@@ -18,44 +18,126 @@ func init() { Register(splunk{}) }
 
 type splunk struct{}
 
-// splunkResult holds the result fields Winnow reads. Splunk sends every
-// value as a string, or an array of strings for multivalue fields.
+// splunkResult holds the result fields Winnow reads (see set for their
+// Splunk names). Splunk sends every value as a string, or an array of
+// strings for multivalue fields.
 type splunkResult struct {
-	Raw             text  `json:"_raw"`
-	Time            text  `json:"_time"`
-	Sourcetype      text  `json:"sourcetype"`
-	SearchName      text  `json:"search_name"`
-	RuleName        text  `json:"rule_name"`
-	RuleTitle       text  `json:"rule_title"`
-	RuleDescription text  `json:"rule_description"`
-	Description     text  `json:"description"`
-	SecurityDomain  text  `json:"security_domain"`
-	Signature       text  `json:"signature"`
-	SignatureID     text  `json:"signature_id"`
-	Category        text  `json:"category"`
-	EventID         text  `json:"event_id"`
-	Urgency         text  `json:"urgency"`
-	Severity        text  `json:"severity"`
-	Src             text  `json:"src"`
-	SrcIP           text  `json:"src_ip"`
-	SrcPort         text  `json:"src_port"`
-	Dest            text  `json:"dest"`
-	DestIP          text  `json:"dest_ip"`
-	DestPort        text  `json:"dest_port"`
-	User            texts `json:"user"`
-	SrcUser         texts `json:"src_user"`
-	URL             texts `json:"url"`
-	FileName        text  `json:"file_name"`
-	FilePath        text  `json:"file_path"`
-	FileHash        text  `json:"file_hash"`
-	Mitre           texts `json:"annotations.mitre_attack"`
+	Raw             text
+	Time            text
+	Sourcetype      text
+	SearchName      text
+	RuleName        text
+	RuleTitle       text
+	RuleDescription text
+	Description     text
+	SecurityDomain  text
+	Signature       text
+	SignatureID     text
+	Category        text
+	EventID         text
+	Urgency         text
+	Severity        text
+	Src             text
+	SrcIP           text
+	SrcPort         text
+	Dest            text
+	DestIP          text
+	DestPort        text
+	User            texts
+	SrcUser         texts
+	URL             texts
+	FileName        text
+	FilePath        text
+	FileHash        text
+	Mitre           texts
 }
 
-type splunkRecord struct {
-	splunkResult
-	// Result is set for export rows and webhook bodies; the embedded
-	// fields are then the envelope's (only search_name matters there).
-	Result *splunkResult `json:"result"`
+// set stores one result member; keys Winnow does not read are ignored.
+func (r *splunkResult) setAll(fs Fields) error {
+	for _, f := range fs {
+		if err := r.set(string(f.Key), f.Value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *splunkResult) set(key string, v []byte) error {
+	if v == nil {
+		return nil
+	}
+	var t *text
+	var ts *texts
+	switch key {
+	case "_raw":
+		t = &r.Raw
+	case "_time":
+		t = &r.Time
+	case "sourcetype":
+		t = &r.Sourcetype
+	case "search_name":
+		t = &r.SearchName
+	case "rule_name":
+		t = &r.RuleName
+	case "rule_title":
+		t = &r.RuleTitle
+	case "rule_description":
+		t = &r.RuleDescription
+	case "description":
+		t = &r.Description
+	case "security_domain":
+		t = &r.SecurityDomain
+	case "signature":
+		t = &r.Signature
+	case "signature_id":
+		t = &r.SignatureID
+	case "category":
+		t = &r.Category
+	case "event_id":
+		t = &r.EventID
+	case "urgency":
+		t = &r.Urgency
+	case "severity":
+		t = &r.Severity
+	case "src":
+		t = &r.Src
+	case "src_ip":
+		t = &r.SrcIP
+	case "src_port":
+		t = &r.SrcPort
+	case "dest":
+		t = &r.Dest
+	case "dest_ip":
+		t = &r.DestIP
+	case "dest_port":
+		t = &r.DestPort
+	case "file_name":
+		t = &r.FileName
+	case "file_path":
+		t = &r.FilePath
+	case "file_hash":
+		t = &r.FileHash
+	case "user":
+		ts = &r.User
+	case "src_user":
+		ts = &r.SrcUser
+	case "url":
+		ts = &r.URL
+	case "annotations.mitre_attack":
+		ts = &r.Mitre
+	default:
+		return nil
+	}
+	var err error
+	if t != nil {
+		err = t.UnmarshalJSON(v)
+	} else {
+		err = ts.UnmarshalJSON(v)
+	}
+	if err != nil {
+		return fmt.Errorf("splunk field %s: %w", key, err)
+	}
+	return nil
 }
 
 func (splunk) Name() string { return "splunk" }
@@ -67,24 +149,40 @@ func (splunk) Detect(fs Fields, _ []byte) bool {
 	return fs.Has("_raw") && (fs.Has("sourcetype") || fs.Has("_time") || fs.Has("_cd"))
 }
 
+// Normalize reads the members it needs straight from the scanned record
+// instead of decoding it with encoding/json: Splunk results carry dozens
+// of fields Winnow ignores, and skipping them this way made the format
+// about twice as fast. The record is still validated first.
 func (splunk) Normalize(raw []byte) (alert.Alert, error) {
-	var rec splunkRecord
-	if err := json.Unmarshal(raw, &rec); err != nil {
-		return alert.Alert{}, fmt.Errorf("decode splunk result: %w", err)
+	if !json.Valid(raw) {
+		return alert.Alert{}, errors.New("splunk result is not valid JSON")
 	}
-	r := &rec.splunkResult
-	if rec.Result != nil {
-		r = rec.Result
-		if r.SearchName == "" {
-			r.SearchName = rec.SearchName
+	var r splunkResult
+	err := withFields(raw, func(top Fields) error {
+		members := top
+		res := top.Value("result")
+		if len(res) > 0 && res[0] == '{' {
+			return withFields(res, func(inner Fields) error {
+				if err := r.setAll(inner); err != nil {
+					return err
+				}
+				if r.SearchName == "" {
+					return r.set("search_name", top.Value("search_name"))
+				}
+				return nil
+			})
 		}
+		return r.setAll(members)
+	})
+	if err != nil {
+		return alert.Alert{}, err
 	}
 	tag := "splunk:" + string(r.Sourcetype)
 	if r.Sourcetype == "" {
 		tag = "splunk"
 	}
 	if inner := bytes.TrimSpace([]byte(r.Raw)); len(inner) > 0 && inner[0] == '{' {
-		a, ok, err := splunkInner(inner, r, tag)
+		a, ok, err := splunkInner(inner, &r, tag)
 		if ok || err != nil {
 			a.Raw = raw
 			return a, err

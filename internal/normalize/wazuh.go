@@ -80,9 +80,12 @@ func (wazuh) Name() string { return "wazuh" }
 
 func (wazuh) Detect(fs Fields, raw []byte) bool {
 	if src := fs.Value("_source"); src != nil && fs.Has("_index") {
-		var buf [32]Field
-		inner, err := ScanFields(src, buf[:0])
-		return err == nil && isWazuh(inner)
+		ok := false
+		_ = withFields(src, func(inner Fields) error {
+			ok = isWazuh(inner)
+			return nil
+		})
+		return ok
 	}
 	return isWazuh(fs)
 }
@@ -143,6 +146,9 @@ func (r *wazuhRecord) alert(hitID string, raw []byte) (alert.Alert, error) {
 		},
 		Techniques: appendUnique(nil, r.Rule.Mitre.ID...),
 		Raw:        raw,
+	}
+	if a.Title == "" {
+		a.Title = "Wazuh rule " + a.Rule.ID
 	}
 	if a.ID == "" {
 		a.ID = hitID
