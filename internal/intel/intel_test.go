@@ -46,6 +46,18 @@ func obs(typ alert.ObservableType, v string) alert.Observable {
 	return alert.Observable{Type: typ, Value: v}
 }
 
+// loadAllTestdata loads every feed under testdata into one store.
+func loadAllTestdata() (*Store, error) {
+	return Load(context.Background(), []Feed{
+		{Kind: Maltrail, Path: "testdata/maltrail"},
+		{Kind: IPsum, Path: "testdata/ipsum"},
+		{Kind: Tor, Path: "testdata/tor"},
+		{Kind: MISPWarninglists, Path: "testdata/misp"},
+		{Kind: STIX, Path: "testdata/stix"},
+		{Kind: ASN, Path: "testdata/asn"},
+	})
+}
+
 func loadTest(t *testing.T, feeds ...Feed) *Store {
 	t.Helper()
 	s, err := Load(context.Background(), feeds)

@@ -210,6 +210,9 @@ func addTrail(p *parsedTrails, t string) {
 			return
 		}
 		host := lower(strings.TrimSuffix(t[:i], "."))
+		if host == "" || strings.ContainsAny(host, " \t") {
+			return
+		}
 		u := strings.TrimRight(t[i:], "/")
 		if host != t[:i] {
 			p.urls = append(p.urls, host+u)
@@ -219,7 +222,9 @@ func addTrail(p *parsedTrails, t string) {
 		return
 	}
 	if isURL {
-		p.urls = append(p.urls, lower(strings.Trim(t, ".")))
+		if u := lower(strings.Trim(t, ".")); u != "" {
+			p.urls = append(p.urls, u)
+		}
 		return
 	}
 	if a, err := netip.ParseAddr(t); err == nil {
