@@ -261,7 +261,7 @@ func (s *scanner) topValue(b byte) error {
 	var rerr error
 	switch st {
 	case frameOK:
-		if json.Valid(rec) {
+		if valid(rec) {
 			return s.deliver(line, s.index-1, rec)
 		}
 		rerr = syntaxError(rec)
@@ -342,7 +342,7 @@ func (s *scanner) element(b byte) (done bool, err error) {
 	}
 	rec := s.buf[start:s.pos]
 	switch {
-	case !json.Valid(rec):
+	case !valid(rec):
 		s.fail(line, syntaxError(rec))
 	case b != '{':
 		s.fail(line, ErrNotObject)
@@ -366,7 +366,7 @@ func (s *scanner) fail(line int, err error) {
 // scalarError classifies a top-level value that is not an object.
 func scalarError(tok []byte) error {
 	tok = bytes.TrimSpace(tok)
-	if json.Valid(tok) {
+	if valid(tok) {
 		return ErrNotObject
 	}
 	return fmt.Errorf("%w: unexpected %q", ErrSyntax, truncate(tok))
