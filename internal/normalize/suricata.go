@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/winnow-soc/winnow/alert"
 )
@@ -79,9 +80,12 @@ func (suricata) Normalize(raw []byte) (alert.Alert, error) {
 	if e.Alert.Signature == "" && e.Alert.SignatureID == "" {
 		return alert.Alert{}, errors.New("eve alert without signature")
 	}
-	t, err := parseTime(string(e.Timestamp))
-	if err != nil {
-		return alert.Alert{}, fmt.Errorf("eve timestamp: %w", err)
+	var t time.Time
+	if e.Timestamp != "" {
+		var err error
+		if t, err = parseTime(string(e.Timestamp)); err != nil {
+			return alert.Alert{}, fmt.Errorf("eve timestamp: %w", err)
+		}
 	}
 	al := e.Alert
 	a := alert.Alert{
@@ -122,6 +126,7 @@ func (suricata) Normalize(raw []byte) (alert.Alert, error) {
 	if host == "" {
 		host = string(e.TLS.SNI)
 	}
+	host = strings.TrimSuffix(host, ".")
 	if ep, ok := endpoint(string(e.SrcIP), string(e.SrcPort)); ok {
 		a.Entities.Src = []alert.Endpoint{ep}
 	}

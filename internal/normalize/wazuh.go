@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/winnow-soc/winnow/alert"
 )
@@ -127,9 +128,11 @@ func (r *wazuhRecord) alert(hitID string, raw []byte) (alert.Alert, error) {
 	if ts == "" {
 		ts = r.AtTimestamp
 	}
-	t, err := parseTime(string(ts))
-	if err != nil {
-		return alert.Alert{}, fmt.Errorf("wazuh timestamp: %w", err)
+	var t time.Time
+	if ts != "" {
+		if t, err = parseTime(string(ts)); err != nil {
+			return alert.Alert{}, fmt.Errorf("wazuh timestamp: %w", err)
+		}
 	}
 	a := alert.Alert{
 		Source:         "wazuh",
