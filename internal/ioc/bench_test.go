@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/winnow-soc/winnow/alert"
 )
@@ -48,11 +49,13 @@ func BenchmarkText(b *testing.B) {
 		b.SetBytes(corpusBytes(texts))
 		b.ReportAllocs()
 		dst := make([]alert.Observable, 0, 64)
+		start := processCPU()
 		for b.Loop() {
 			for _, s := range texts {
 				dst = x.Text(dst[:0], s, "text")
 			}
 		}
+		reportCPU(b, start, corpusBytes(texts))
 	})
 	b.Run("no_observables", func(b *testing.B) {
 		s := strings.Repeat("Mar  4 14:14:30 mail auth: pam_unix(dovecot:auth): authentication failure; "+
@@ -60,9 +63,11 @@ func BenchmarkText(b *testing.B) {
 		b.SetBytes(int64(len(s)))
 		b.ReportAllocs()
 		dst := make([]alert.Observable, 0, 8)
+		start := processCPU()
 		for b.Loop() {
 			dst = x.Text(dst[:0], s, "text")
 		}
+		reportCPU(b, start, int64(len(s)))
 		if len(dst) != 0 {
 			b.Fatalf("found %d observables in text without any", len(dst))
 		}
@@ -84,9 +89,21 @@ func BenchmarkRegexpBaseline(b *testing.B) {
 	texts = texts[:min(len(texts), 500)] // the regexp is slow: a subset suffices
 	b.SetBytes(corpusBytes(texts))
 	b.ReportAllocs()
+	start := processCPU()
 	for b.Loop() {
 		for _, s := range texts {
 			baseline.FindAllStringIndex(s, -1)
 		}
 	}
+	reportCPU(b, start, corpusBytes(texts))
+}
+
+// reportCPU reports throughput per second of process CPU time (cpu_MB/s)
+// since start, for size bytes per iteration.
+func reportCPU(b *testing.B, start time.Duration, size int64) {
+	used := processCPU() - start
+	if used <= 0 || b.N == 0 {
+		return
+	}
+	b.ReportMetric(float64(size)*float64(b.N)/1e6/used.Seconds(), "cpu_MB/s")
 }
