@@ -89,7 +89,10 @@ func (a *asnFeed) parse(text string, rows []asnRow, intern map[string]uint32) ([
 		if err != nil {
 			return nil, fmt.Errorf("line %d: %w", n, err)
 		}
-		key := asn + "\x00" + org
+		// The raw "asn,org" tail of the line is the intern key: a substring
+		// of text, so interning allocates only once per organisation.
+		_, key, _ := strings.Cut(line, ",")
+		_, key, _ = strings.Cut(key, ",")
 		id, ok := intern[key]
 		if !ok {
 			id = uint32(len(a.texts))

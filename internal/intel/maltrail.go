@@ -205,7 +205,8 @@ func addTrail(p *parsedTrails, t string) {
 		return
 	}
 	if i := strings.IndexByte(t, '/'); i >= 0 {
-		if pf, err := netip.ParsePrefix(t); err == nil && !isURL {
+		// mayBeIP spares netip its allocated errors on the many names.
+		if pf, err := netip.ParsePrefix(t); !isURL && mayBeIP(t[:i]) && err == nil {
 			p.cidrs = append(p.cidrs, pf)
 			return
 		}
@@ -227,13 +228,16 @@ func addTrail(p *parsedTrails, t string) {
 		}
 		return
 	}
-	if a, err := netip.ParseAddr(t); err == nil {
-		p.hosts = append(p.hosts, trailEntry{key: a.Unmap().String()})
-		return
-	}
-	if ap, err := netip.ParseAddrPort(t); err == nil {
-		p.hosts = append(p.hosts, trailEntry{key: ap.Addr().Unmap().String(), port: true})
-		return
+	if mayBeIP(t) || strings.HasPrefix(t, "[") {
+		if a, err := netip.ParseAddr(t); err == nil {
+			p.hosts = append(p.hosts, trailEntry{key: ipText(a.Unmap(), t)})
+			return
+		}
+		if ap, err := netip.ParseAddrPort(t); err == nil {
+			host := strings.Trim(t[:strings.LastIndexByte(t, ':')], "[]")
+			p.hosts = append(p.hosts, trailEntry{key: ipText(ap.Addr().Unmap(), host), port: true})
+			return
+		}
 	}
 	if d := lower(strings.Trim(t, ".")); d != "" && !strings.ContainsAny(d, " \t:") {
 		p.hosts = append(p.hosts, trailEntry{key: d})
