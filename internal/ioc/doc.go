@@ -21,5 +21,9 @@
 //
 // Defanged forms are refanged before validation: hxxp, hxxps, fxp, [.], (.),
 // {.}, [dot], (dot), [@], (@), [at], (at), [:], [://] and [/].
-// Internationalised (non-ASCII) domains are not extracted.
+// IPv6 literals are validated with net/netip; an interface zone (%eth0) is
+// dropped from the value, and a literal needs a decimal digit so that C++ and
+// Perl names such as "a::b" are not taken for addresses. A hex run is a hash
+// only at exactly 32, 40 or 64 digits between non-word bytes, so a SHA-512
+// yields nothing. Internationalised (non-ASCII) domains are not extracted.
 package ioc

