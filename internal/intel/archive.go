@@ -54,8 +54,9 @@ func openFiles(path string) (*files, error) {
 }
 
 // each calls fn, in archive or lexical order, for every regular file whose
-// slash-separated path inside the feed satisfies match. For a plain or .gz
-// file the path is its base name (without .gz). fn owns data.
+// slash-separated path inside the feed satisfies match. A plain or .gz feed
+// path is passed to fn whatever its name, as its base name without .gz.
+// fn owns data.
 func (f *files) each(ctx context.Context, match func(name string) bool, fn func(name string, data []byte) error) error {
 	switch f.kind {
 	case directory:
@@ -95,9 +96,8 @@ func (f *files) each(ctx context.Context, match func(name string) bool, fn func(
 	if f.kind == gzipFile {
 		name = strings.TrimSuffix(strings.TrimSuffix(name, ".gz"), ".GZ")
 	}
-	if !match(name) {
-		return fmt.Errorf("file %s is not a file of this feed kind", name)
-	}
+	// A single file named in the configuration is read whatever its name:
+	// the updater and operators may store feeds under names of their own.
 	st, err := os.Stat(f.path)
 	if err != nil {
 		return fmt.Errorf("open feed: %w", err)

@@ -312,3 +312,37 @@ func TestEmptyAndUnsupported(t *testing.T) {
 		t.Errorf("nil store answered %+v", got)
 	}
 }
+
+// A single configured file is read whatever its name, as the updater may
+// store it under a temporary one.
+func TestSingleFileAnyName(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		kind Kind
+		src  string
+		o    alert.Observable
+	}{
+		{IPsum, "testdata/ipsum/ipsum.txt", obs(alert.IPv4, "192.0.2.10")},
+		{Tor, "testdata/tor/tor-exit-nodes.lst", obs(alert.IPv4, "192.0.2.50")},
+		{ASN, "testdata/asn/asn-ipv4.csv", obs(alert.IPv4, "192.0.2.1")},
+		{STIX, "testdata/stix/bundle.json", obs(alert.IPv4, "203.0.113.66")},
+	} {
+		t.Run(string(c.kind), func(t *testing.T) {
+			data, err := os.ReadFile(c.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := filepath.Join(dir, string(c.kind)+".download.tmp")
+			if err := os.WriteFile(p, data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			s := loadTest(t, Feed{Kind: c.kind, Path: p})
+			if got := s.Lookup(nil, c.o); len(got) != 1 {
+				t.Errorf("Lookup(%s) = %+v, want one finding", c.o.Value, got)
+			}
+		})
+	}
+	if _, err := Load(context.Background(), []Feed{{Kind: Maltrail, Path: "testdata/ipsum/ipsum.txt"}}); err == nil || !strings.Contains(err.Error(), "not a trail file") {
+		t.Errorf("maltrail from a single file: %v, want a not-a-trail-file error", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"net/netip"
 	"path"
 	"runtime"
@@ -111,6 +112,9 @@ func loadMaltrail(ctx context.Context, fs *files, b base) (source, meta, error) 
 		c, _ := trailCategory(name)
 		return c != ""
 	}, func(name string, data []byte) error {
+		if c, _ := trailCategory(name); c == "" {
+			return fmt.Errorf("%s is not a trail file: want the trails/static directory or archive", name)
+		}
 		// Workers parse while the reader goes on decompressing.
 		jobs <- job{name, data}
 		return nil

@@ -52,7 +52,7 @@ func newQuery(o alert.Observable) (query, bool) {
 	case alert.MD5, alert.SHA1, alert.SHA256:
 		// A hash of the wrong length for its type would otherwise match
 		// a value of another type, since hash feeds share one key space.
-		if len(v) != hashLen[o.Type] || !isHex(v) {
+		if len(v) != hashLen(o.Type) || !isHex(v) {
 			return q, false
 		}
 		q.value = lower(v)
@@ -151,7 +151,18 @@ func parseURLQuery(q query, v string) (query, bool) {
 	return q, true
 }
 
-var hashLen = map[alert.ObservableType]int{alert.MD5: 32, alert.SHA1: 40, alert.SHA256: 64}
+// hashLen is the hex length of a hash type, 0 for other types.
+func hashLen(t alert.ObservableType) int {
+	switch t {
+	case alert.MD5:
+		return 32
+	case alert.SHA1:
+		return 40
+	case alert.SHA256:
+		return 64
+	}
+	return 0
+}
 
 func isHex(s string) bool {
 	for i := 0; i < len(s); i++ {
