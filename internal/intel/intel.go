@@ -95,14 +95,25 @@ type meta struct {
 // feed's name and reliability for the findings it builds.
 type loader func(ctx context.Context, fs *files, base base) (source, meta, error)
 
-var loaders = map[Kind]loader{
-	Maltrail:         loadMaltrail,
-	IPsum:            loadIPsum,
-	Tor:              loadTor,
-	MISPWarninglists: loadMISP,
-	STIX:             loadSTIX,
-	ASN:              loadASN,
-	MMDBCountry:      loadMMDB,
+// loaderFor returns the loader of a kind, nil for unknown kinds.
+func loaderFor(k Kind) loader {
+	switch k {
+	case Maltrail:
+		return loadMaltrail
+	case IPsum:
+		return loadIPsum
+	case Tor:
+		return loadTor
+	case MISPWarninglists:
+		return loadMISP
+	case STIX:
+		return loadSTIX
+	case ASN:
+		return loadASN
+	case MMDBCountry:
+		return loadMMDB
+	}
+	return nil
 }
 
 // Load reads every feed, in parallel, and returns a Store over those that
@@ -121,7 +132,7 @@ func Load(ctx context.Context, feeds []Feed) (*Store, error) {
 		s.feeds[i] = loaded{feed: f, status: FeedStatus{Name: f.Name, Kind: f.Kind, Path: f.Path}}
 		var err error
 		switch {
-		case loaders[f.Kind] == nil:
+		case loaderFor(f.Kind) == nil:
 			err = fmt.Errorf("%w %q", ErrUnknownKind, f.Kind)
 		case seen[f.Name]:
 			err = errors.New("duplicate feed name")
@@ -170,7 +181,7 @@ func (l *loaded) load(ctx context.Context) error {
 	if err == nil {
 		var src source
 		var m meta
-		src, m, err = loaders[f.Kind](ctx, fs, base{source: f.Name, reliability: f.Reliability, threshold: f.Threshold})
+		src, m, err = loaderFor(f.Kind)(ctx, fs, base{source: f.Name, reliability: f.Reliability, threshold: f.Threshold})
 		if err == nil {
 			l.src = src
 			l.status.Entries = src.entries()

@@ -39,23 +39,34 @@ import (
 // they matched in a fixed-size bit set on the stack.
 const maxMISPLists = 512
 
-// contextLists are the lists whose matches are facts, not verdicts.
-var contextLists = map[string]string{
-	"dynamic-dns":          "dynamic_dns",
-	"lots-project":         "living_off_trusted_sites",
-	"url-shortener":        "url_shortener",
-	"link-in-bio":          "link_in_bio",
-	"public-ipfs-gateways": "ipfs_gateway",
-	"parking-domain":       "parking",
-	"parking-domain-ns":    "parking",
-	"tlds":                 "tld",
-	"second-level-tlds":    "tld",
-	"sinkholes":            "sinkhole",
-	"whats-my-ip":          "whats_my_ip",
-	"findip-host":          "whats_my_ip",
-	"vpn-ipv4":             "vpn",
-	"vpn-ipv6":             "vpn",
-	"disposable-email":     "disposable_email",
+// contextCategory returns the category of a list whose matches are facts,
+// not verdicts; ok is false for the lists that mean "benign".
+func contextCategory(id string) (cat string, ok bool) {
+	switch id {
+	case "dynamic-dns":
+		return "dynamic_dns", true
+	case "lots-project":
+		return "living_off_trusted_sites", true
+	case "url-shortener":
+		return "url_shortener", true
+	case "link-in-bio":
+		return "link_in_bio", true
+	case "public-ipfs-gateways":
+		return "ipfs_gateway", true
+	case "parking-domain", "parking-domain-ns":
+		return "parking", true
+	case "tlds", "second-level-tlds":
+		return "tld", true
+	case "sinkholes":
+		return "sinkhole", true
+	case "whats-my-ip", "findip-host":
+		return "whats_my_ip", true
+	case "vpn-ipv4", "vpn-ipv6":
+		return "vpn", true
+	case "disposable-email":
+		return "disposable_email", true
+	}
+	return "", false
 }
 
 type mispList struct {
@@ -245,7 +256,7 @@ func newMISPList(id string, f mispFile, mod time.Time) mispList {
 		l.name = id
 	}
 	cat := "known_benign"
-	switch c, ok := contextLists[id]; {
+	switch c, ok := contextCategory(id); {
 	case ok:
 		l.rep, l.conf, cat = alert.Context, 90, c
 	case strings.Contains(id, "scanning") || strings.Contains(id, "scanner"):
