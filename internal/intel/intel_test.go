@@ -5,10 +5,12 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -344,5 +346,34 @@ func TestSingleFileAnyName(t *testing.T) {
 	}
 	if _, err := Load(context.Background(), []Feed{{Kind: Maltrail, Path: "testdata/ipsum/ipsum.txt"}}); err == nil || !strings.Contains(err.Error(), "not a trail file") {
 		t.Errorf("maltrail from a single file: %v, want a not-a-trail-file error", err)
+	}
+}
+
+// TestConcurrentLookups exercises the Store from many goroutines; run under
+// -race it checks that lookups only read.
+func TestConcurrentLookups(t *testing.T) {
+	s, err := loadAllTestdata()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := len(s.Lookup(nil, obs(alert.IPv4, "192.0.2.10")))
+	errs := make(chan string, 8)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 200 {
+				if got := len(s.Lookup(nil, obs(alert.IPv4, "192.0.2.10"))); got != want {
+					errs <- fmt.Sprintf("got %d findings, want %d", got, want)
+					return
+				}
+				s.Lookup(nil, obs(alert.Domain, "a.evil-c2.example"))
+				s.Status()
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
