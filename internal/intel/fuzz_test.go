@@ -120,3 +120,25 @@ func FuzzLookup(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMISPEntry indexes one warning-list entry of each type and looks the
+// entry up again: nothing panics, and a usable hostname entry finds itself.
+func FuzzMISPEntry(f *testing.F) {
+	for _, s := range []string{"8.8.8.8", "9.9.9.0/24", "2001:db8::/32", ".duckdns.org", "Dns.Google", "github.io", "d41d8cd98f00b204e9800998ecf8427e", "::ffff:1.2.3.0/120"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, entry string) {
+		for _, typ := range []string{"cidr", "hostname", "string"} {
+			m := &misp{exact: keySets{m: map[string]uint32{}}, suffix: keySets{m: map[string]uint32{}}}
+			m.lists = []mispList{{rep: alert.Benign, name: "l", types: maskAll}}
+			var ivs []interval
+			ok := m.addEntry(typ, entry, 0, true, &ivs)
+			m.cidrs = buildRangeIndex(ivs)
+			d := strings.Trim(lower(strings.TrimSpace(entry)), ".")
+			got := m.lookup(nil, query{typ: alert.Domain, host: d, value: d})
+			if ok && typ == "hostname" && d != "" && len(got) != 1 {
+				t.Fatalf("hostname entry %q not found by lookup of %q: %+v", entry, d, got)
+			}
+		}
+	})
+}

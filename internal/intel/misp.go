@@ -309,7 +309,7 @@ func (m *misp) addEntry(typ, e string, idx uint16, guard bool, ivs *[]interval) 
 		}
 	}
 	if typ == "hostname" {
-		e = strings.TrimSuffix(e, ".")
+		e = strings.TrimRight(e, ".")
 	}
 	if e == "" {
 		return false
