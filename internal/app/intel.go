@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/winnow-soc/winnow/internal/config"
 	"github.com/winnow-soc/winnow/internal/intel"
 	"github.com/winnow-soc/winnow/internal/intel/update"
 	"github.com/winnow-soc/winnow/internal/pipeline"
@@ -78,12 +79,45 @@ func runIntelUpdate(ctx context.Context, e *env, args []string) int {
 // validateFeed parses a downloaded feed with the real loader before it
 // replaces the current one, so a well-formed but wrong file is refused.
 func validateFeed(src update.Source, path string) error {
-	kind, ok := update.KindOf(src.Name)
+	kind, ok := upstreamKinds[src.Name]
 	if !ok {
 		return nil
 	}
-	_, err := intel.Load(context.Background(), []intel.Feed{{Name: src.Name, Kind: intel.Kind(kind), Path: path}})
+	_, err := intel.Load(context.Background(), []intel.Feed{{Name: src.Name, Kind: kind, Path: path}})
 	return err
+}
+
+// upstreamKinds maps update.Defaults() source names to intel loader kinds.
+var upstreamKinds = map[string]intel.Kind{
+	"ipsum":             intel.IPsum,
+	"tor":               intel.Tor,
+	"maltrail":          intel.Maltrail,
+	"misp-warninglists": intel.MISPWarninglists,
+	"asn":               intel.ASN,
+	"country":           intel.MMDBCountry,
+}
+
+// configuredFeeds are the feeds the configuration names or, when it names
+// none, those that 'winnow intel update' downloaded into the data directory.
+func configuredFeeds(cfg *config.Config) []intel.Feed {
+	if feeds := pipeline.IntelFeeds(cfg); len(feeds) > 0 {
+		return feeds
+	}
+	return downloadedFeeds(filepath.Join(cfg.DataDir, "intel"))
+}
+
+// downloadedFeeds lists the feeds that 'winnow intel update' left in dir,
+// for a configuration that names none.
+func downloadedFeeds(dir string) []intel.Feed {
+	var feeds []intel.Feed
+	for _, src := range update.Defaults() {
+		p := filepath.Join(dir, src.File)
+		if _, err := os.Stat(p); err != nil {
+			continue
+		}
+		feeds = append(feeds, intel.Feed{Name: src.Name, Kind: upstreamKinds[src.Name], Path: p, Reliability: "B"})
+	}
+	return feeds
 }
 
 func runIntelStatus(ctx context.Context, e *env, args []string) int {
@@ -96,7 +130,7 @@ func runIntelStatus(ctx context.Context, e *env, args []string) int {
 	if code >= 0 {
 		return code
 	}
-	feeds := pipeline.IntelFeeds(cfg)
+	feeds := configuredFeeds(cfg)
 	if len(feeds) == 0 {
 		fmt.Fprintln(e.stdout, "no intel feeds configured (see docs/intel.md)")
 		return ExitOK

@@ -10,6 +10,7 @@ import (
 
 	"github.com/winnow-soc/winnow/internal/config"
 	"github.com/winnow-soc/winnow/internal/ingest"
+	"github.com/winnow-soc/winnow/internal/intel"
 	"github.com/winnow-soc/winnow/internal/normalize"
 	"github.com/winnow-soc/winnow/internal/pipeline"
 )
@@ -39,7 +40,12 @@ func runTriage(ctx context.Context, e *env, args []string) int {
 			return ExitUsage
 		}
 	}
-	eng, err := pipeline.New(ctx, cfg, pipeline.Options{})
+	store, err := intel.Load(ctx, configuredFeeds(cfg))
+	if err != nil {
+		fmt.Fprintf(e.stderr, "winnow triage: load intel: %v\n", err)
+		return ExitRejected
+	}
+	eng, err := pipeline.New(ctx, cfg, pipeline.Options{Intel: store})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "winnow triage: %v\n", err)
 		return ExitRejected

@@ -95,11 +95,12 @@ func (e *Engine) ContentVersion() string { return e.weights.Version() }
 func (e *Engine) DefaultTenant() string { return e.cfg.DefaultTenant }
 
 // Decide runs every stage after normalisation on one alert. An alert whose
-// tenant is empty gets the configured default tenant; an unknown tenant is an
+// tenant is empty is routed by the configuration's match rules (agent and
+// host names), else given the default tenant; an unknown tenant is an
 // error, never silently someone else's.
 func (e *Engine) Decide(a *alert.Alert) (alert.Decision, error) {
 	if a.Tenant == "" {
-		a.Tenant = e.cfg.DefaultTenant
+		a.Tenant = e.route(a)
 	}
 	ts, ok := e.tenants[a.Tenant]
 	if !ok {
@@ -155,6 +156,23 @@ func (e *Engine) Decide(a *alert.Alert) (alert.Decision, error) {
 		Actions:     actions,
 		Reasoning:   cr.Reasoning,
 	}, nil
+}
+
+func (e *Engine) route(a *alert.Alert) string {
+	var hosts []string
+	for _, h := range a.Entities.Hosts {
+		if h.Name != "" {
+			hosts = append(hosts, h.Name)
+		}
+	}
+	agent := ""
+	if len(hosts) > 0 {
+		agent = hosts[0]
+	}
+	if t := e.cfg.Route(agent, hosts...); t != nil {
+		return t.ID
+	}
+	return e.cfg.DefaultTenant
 }
 
 func (e *Engine) techniqueInfo(techs []alert.Technique) []score.TechniqueInfo {
