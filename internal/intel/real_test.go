@@ -177,6 +177,7 @@ func BenchmarkLookup(b *testing.B) {
 	}{
 		{"ipv4/hit", obs(alert.IPv4, "185.142.236.226")},
 		{"ipv4/miss", obs(alert.IPv4, "192.0.2.1")},
+		{"ipv6/hit", obs(alert.IPv6, "2001:4860:4860::8888")},
 		{"ipv6/miss", obs(alert.IPv6, "2001:db8::1")},
 		{"domain/hit", obs(alert.Domain, "tpddata.com")},
 		{"domain/parent-hit", obs(alert.Domain, "a.b.cdn.tpddata.com")},
@@ -185,6 +186,7 @@ func BenchmarkLookup(b *testing.B) {
 		{"url/miss", obs(alert.URL, "https://a.winnow-test.invalid/x/y?z=1")},
 		{"sha256/hit", obs(alert.SHA256, "227164b06f201b07a8b82800adcc6a831cadaed6709d1473fd4182858fbd80a5")},
 		{"sha256/miss", obs(alert.SHA256, "0000000000000000000000000000000000000000000000000000000000000001")},
+		{"md5/hit", obs(alert.MD5, "d41d8cd98f00b204e9800998ecf8427e")},
 		{"md5/miss", obs(alert.MD5, "00000000000000000000000000000001")},
 		{"email/miss", obs(alert.EmailAd, "nobody@winnow-test.invalid")},
 	}
