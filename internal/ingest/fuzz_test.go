@@ -59,15 +59,3 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
-
-// FuzzValid holds the validator to encoding/json's verdicts.
-func FuzzValid(f *testing.F) {
-	for _, s := range []string{`{"a":[1,-0.5e+3,true,false,null,"\u00e9\n"]}`, `{"a":01}`, `[1,]`, `"\x01"`, `{"a":"\q"}`, ` 1 `, `{}{}`, `-`, `1.`, `1e`} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		if got, want := valid(b), json.Valid(b); got != want {
-			t.Fatalf("valid(%q) = %v, json.Valid = %v", b, got, want)
-		}
-	})
-}

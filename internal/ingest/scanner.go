@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/winnow-soc/winnow/internal/jsonscan"
 )
 
 // frameStatus is how framing one JSON value ended.
@@ -261,7 +263,7 @@ func (s *scanner) topValue(b byte) error {
 	var rerr error
 	switch st {
 	case frameOK:
-		if valid(rec) {
+		if jsonscan.Valid(rec) {
 			return s.deliver(line, s.index-1, rec)
 		}
 		rerr = syntaxError(rec)
@@ -342,7 +344,7 @@ func (s *scanner) element(b byte) (done bool, err error) {
 	}
 	rec := s.buf[start:s.pos]
 	switch {
-	case !valid(rec):
+	case !jsonscan.Valid(rec):
 		s.fail(line, syntaxError(rec))
 	case b != '{':
 		s.fail(line, ErrNotObject)
@@ -366,7 +368,7 @@ func (s *scanner) fail(line int, err error) {
 // scalarError classifies a top-level value that is not an object.
 func scalarError(tok []byte) error {
 	tok = bytes.TrimSpace(tok)
-	if valid(tok) {
+	if jsonscan.Valid(tok) {
 		return ErrNotObject
 	}
 	return fmt.Errorf("%w: unexpected %q", ErrSyntax, truncate(tok))

@@ -2,12 +2,12 @@ package normalize
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/winnow-soc/winnow/alert"
+	"github.com/winnow-soc/winnow/internal/jsonscan"
 )
 
 // Splunk search results: export rows ({"preview","offset","result"}), the
@@ -154,7 +154,7 @@ func (splunk) Detect(fs Fields, _ []byte) bool {
 // of fields Winnow ignores, and skipping them this way made the format
 // about twice as fast. The record is still validated first.
 func (splunk) Normalize(raw []byte) (alert.Alert, error) {
-	if !json.Valid(raw) {
+	if !jsonscan.Valid(raw) {
 		return alert.Alert{}, errors.New("splunk result is not valid JSON")
 	}
 	var r splunkResult

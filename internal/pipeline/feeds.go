@@ -9,12 +9,16 @@ import (
 func intelFeeds(cfg *config.Config) []intel.Feed {
 	feeds := make([]intel.Feed, 0, len(cfg.Intel.Feeds))
 	for _, f := range cfg.Intel.Feeds {
-		feeds = append(feeds, intel.Feed{
+		feed := intel.Feed{
 			Name:        f.Name,
 			Kind:        intel.Kind(f.Kind),
 			Path:        f.Path,
 			Reliability: f.Reliability,
-		})
+		}
+		if feed.Kind == intel.IPsum {
+			feed.Threshold = cfg.Intel.IPsumMaliciousMin
+		}
+		feeds = append(feeds, feed)
 	}
 	return feeds
 }
