@@ -11,7 +11,7 @@ build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/winnow
 
 demo: build
-	$(BIN) triage --config examples/demo.yaml examples/alerts/*.jsonl
+	$(BIN) triage --config examples/demo.yaml examples/alerts/*
 
 test:
 	$(GO) test -shuffle=on ./...
