@@ -125,7 +125,10 @@ type BusinessHours struct {
 	End   string `yaml:"end" json:"end"`
 }
 
-// Thresholds turn a score into a disposition; see Disposition.
+// Thresholds turn a score into a disposition; internal/classify applies them
+// (score > Escalate escalates, >= Investigate investigates, >= Review goes to
+// review, lower auto-closes; semi-autonomous mode auto-closes only below
+// AutoCloseBelow).
 type Thresholds struct {
 	Escalate       int `yaml:"escalate" json:"escalate"`
 	Investigate    int `yaml:"investigate" json:"investigate"`

@@ -2,12 +2,9 @@ package config
 
 import (
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/winnow-soc/winnow/alert"
 )
 
 func TestDefault(t *testing.T) {
@@ -58,35 +55,6 @@ func TestDefaultDataDir(t *testing.T) {
 	}
 }
 
-func TestThresholdsDisposition(t *testing.T) {
-	th := Default().Tenants[0].Thresholds // 75 / 50 / 25 / 15
-	tests := []struct {
-		score int
-		mode  Mode
-		want  alert.Disposition
-	}{
-		{100, ModeShadow, alert.Escalate},
-		{76, ModeAutonomous, alert.Escalate},
-		{75, ModeAutonomous, alert.Investigate},
-		{50, ModeAssisted, alert.Investigate},
-		{49, ModeAssisted, alert.Review},
-		{25, ModeSemiAutonomous, alert.Review},
-		{24, ModeAutonomous, alert.AutoClose},
-		{24, ModeShadow, alert.AutoClose},
-		{24, ModeSemiAutonomous, alert.Review},
-		{15, ModeSemiAutonomous, alert.Review},
-		{14, ModeSemiAutonomous, alert.AutoClose},
-		{0, ModeSemiAutonomous, alert.AutoClose},
-	}
-	for _, tc := range tests {
-		t.Run(fmt.Sprintf("%s/%d", tc.mode, tc.score), func(t *testing.T) {
-			if got := th.Disposition(tc.score, tc.mode); got != tc.want {
-				t.Errorf("Disposition(%d, %s) = %s, want %s", tc.score, tc.mode, got, tc.want)
-			}
-		})
-	}
-}
-
 func TestThresholdsExplicitZeroIsKept(t *testing.T) {
 	src := "tenants:\n  - id: a\n    thresholds: {investigate: 40, review: 0, auto_close_below: 0}\n  - id: b\n    thresholds: {}\n"
 	c, err := parse("w.yaml", []byte(src), memFiles(nil))
@@ -99,9 +67,6 @@ func TestThresholdsExplicitZeroIsKept(t *testing.T) {
 	}
 	if b.Escalate != 75 || b.Investigate != 50 || b.Review != 25 || b.AutoCloseBelow != 15 {
 		t.Errorf("b = %+v, want the defaults", b)
-	}
-	if got := a.Disposition(0, ModeSemiAutonomous); got != alert.Review {
-		t.Errorf("with review 0 a score of 0 is %s, want review", got)
 	}
 }
 

@@ -1,7 +1,5 @@
 package config
 
-import "github.com/winnow-soc/winnow/alert"
-
 // thresholdFields is a bit set of the Thresholds fields a file wrote.
 type thresholdFields uint8
 
@@ -43,29 +41,4 @@ func (t *Thresholds) UnmarshalYAML(unmarshal func(any) error) error {
 		}
 	}
 	return nil
-}
-
-// Disposition maps a 0-100 score to what happens next:
-//
-//	score >  Escalate     escalate
-//	score >= Investigate  investigate
-//	score >= Review       review
-//	otherwise             auto-close
-//
-// In ModeSemiAutonomous a score below Review auto-closes only when it is
-// also below AutoCloseBelow; otherwise it goes to review. The other modes
-// auto-close everything below Review (shadow and assisted only record or
-// propose that).
-func (t Thresholds) Disposition(score int, mode Mode) alert.Disposition {
-	switch {
-	case score > t.Escalate:
-		return alert.Escalate
-	case score >= t.Investigate:
-		return alert.Investigate
-	case score >= t.Review:
-		return alert.Review
-	case mode == ModeSemiAutonomous && score >= t.AutoCloseBelow:
-		return alert.Review
-	}
-	return alert.AutoClose
 }
