@@ -16,7 +16,7 @@ func TestConvertRow(t *testing.T) {
 	const loc = `,"location":"ait-ads/t"}` + "\n"
 	tests := []struct {
 		name, row, want, label string
-		unmapped             bool
+		unmapped               bool
 	}{
 		{
 			name: "wazuh web 400 true positive",
