@@ -7,7 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strings"
+	"slices"
 	"testing"
 
 	"github.com/winnow-soc/winnow/alert"
@@ -228,8 +228,14 @@ func TestNormalizeFormatSelection(t *testing.T) {
 }
 
 func TestRegistry(t *testing.T) {
-	if got := strings.Join(Names(), ","); got != "splunk,suricata,wazuh" {
-		t.Errorf("Names() = %s", got)
+	names := Names()
+	if !slices.IsSorted(names) {
+		t.Errorf("Names() is not sorted: %v", names)
+	}
+	for _, want := range []string{"splunk", "suricata", "wazuh"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("Names() = %v, missing %s", names, want)
+		}
 	}
 	for _, n := range Names() {
 		f, ok := Lookup(n)

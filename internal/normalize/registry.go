@@ -27,6 +27,14 @@ type Format interface {
 	Normalize(raw []byte) (alert.Alert, error)
 }
 
+// Multi is implemented by formats whose records may be envelopes holding
+// several alerts, such as API list responses ({"value": [...]}). Each alert
+// it emits carries its own element as Raw. Formats without it produce
+// exactly one alert per record.
+type Multi interface {
+	NormalizeAll(raw []byte, emit func(alert.Alert) error) error
+}
+
 // Errors of format selection.
 var (
 	ErrUnknownFormat   = errors.New("unknown alert format")
@@ -121,17 +129,9 @@ func withFields(raw []byte, fn func(Fields) error) error {
 // format first (never guessing); otherwise it uses the named format. The
 // alert's Raw is raw itself, not a copy.
 func Normalize(format string, raw []byte) (alert.Alert, error) {
-	var f Format
-	if format == "" || format == "auto" {
-		var err error
-		if f, err = Detect(raw); err != nil {
-			return alert.Alert{}, err
-		}
-	} else {
-		var ok bool
-		if f, ok = Lookup(format); !ok {
-			return alert.Alert{}, fmt.Errorf("%w: %q is not registered", ErrUnknownFormat, format)
-		}
+	f, err := pick(format, raw)
+	if err != nil {
+		return alert.Alert{}, err
 	}
 	a, err := f.Normalize(raw)
 	if err != nil {
@@ -139,6 +139,45 @@ func Normalize(format string, raw []byte) (alert.Alert, error) {
 	}
 	a.Raw = raw
 	return a, nil
+}
+
+// NormalizeAll converts one record that may hold several alerts, calling
+// emit for each in order. It stops at the first error, from the format or
+// from emit. A format without Multi emits exactly one alert, as Normalize.
+func NormalizeAll(format string, raw []byte, emit func(alert.Alert) error) error {
+	f, err := pick(format, raw)
+	if err != nil {
+		return err
+	}
+	if m, ok := f.(Multi); ok {
+		err := m.NormalizeAll(raw, func(a alert.Alert) error {
+			if a.Raw == nil {
+				a.Raw = raw
+			}
+			return emit(a)
+		})
+		if err != nil {
+			return fmt.Errorf("normalize %s: %w", f.Name(), err)
+		}
+		return nil
+	}
+	a, err := f.Normalize(raw)
+	if err != nil {
+		return fmt.Errorf("normalize %s: %w", f.Name(), err)
+	}
+	a.Raw = raw
+	return emit(a)
+}
+
+func pick(format string, raw []byte) (Format, error) {
+	if format == "" || format == "auto" {
+		return Detect(raw)
+	}
+	f, ok := Lookup(format)
+	if !ok {
+		return nil, fmt.Errorf("%w: %q is not registered", ErrUnknownFormat, format)
+	}
+	return f, nil
 }
 
 func keyList(fields Fields) string {

@@ -34,8 +34,8 @@ func (r Rejection) String() string {
 // Stats counts what a run did.
 type Stats struct {
 	Records  int // records read, including rejected ones
-	Decided  int
-	Rejected int
+	Decided  int // alerts decided; an envelope record may hold several
+	Rejected int // records rejected
 }
 
 // Runner streams records through normalisation and the engine and writes one
@@ -63,7 +63,9 @@ type batch struct {
 	items []item
 	out   bytes.Buffer
 	rejs  []Rejection
-	done  chan struct{}
+	// decided counts alerts decided: an envelope record may hold several.
+	decided int
+	done    chan struct{}
 }
 
 // Run processes the inputs in order and writes decisions to w. It returns
@@ -133,7 +135,7 @@ func (r *Runner) Run(ctx context.Context, inputs []Input, w io.Writer) (Stats, e
 		<-b.done
 		stats.Records += len(b.items)
 		stats.Rejected += len(b.rejs)
-		stats.Decided += len(b.items) - len(b.rejs)
+		stats.Decided += b.decided
 		if r.OnReject != nil {
 			for _, rj := range b.rejs {
 				r.OnReject(rj)
@@ -165,24 +167,26 @@ func (r *Runner) decideBatch(b *batch) {
 			b.rejs = append(b.rejs, *it.rej)
 			continue
 		}
-		d, err := r.decide(it.rec)
+		// A record is decided whole or rejected whole: decisions of an
+		// envelope whose later element fails are not written.
+		mark := b.out.Len()
+		err := normalize.NormalizeAll(r.Format, it.rec.Data, func(a alert.Alert) error {
+			if r.Tenant != "" {
+				a.Tenant = r.Tenant
+			}
+			d, err := r.Engine.Decide(&a)
+			if err != nil {
+				return err
+			}
+			b.decided++
+			if err := enc.Encode(&d); err != nil {
+				return fmt.Errorf("encode decision: %w", err)
+			}
+			return nil
+		})
 		if err != nil {
+			b.out.Truncate(mark)
 			b.rejs = append(b.rejs, Rejection{File: it.rec.File, Line: it.rec.Line, Err: err})
-			continue
-		}
-		if err := enc.Encode(&d); err != nil {
-			b.rejs = append(b.rejs, Rejection{File: it.rec.File, Line: it.rec.Line, Err: fmt.Errorf("encode decision: %w", err)})
 		}
 	}
-}
-
-func (r *Runner) decide(rec ingest.Record) (alert.Decision, error) {
-	a, err := normalize.Normalize(r.Format, rec.Data)
-	if err != nil {
-		return alert.Decision{}, err
-	}
-	if r.Tenant != "" {
-		a.Tenant = r.Tenant
-	}
-	return r.Engine.Decide(&a)
 }
