@@ -34,6 +34,7 @@ func commands() map[string]command {
 		"extract": {"print the observables found in plain text, one JSON object per line", runExtract},
 		"intel":   {"offline threat intelligence: update, status", runIntel},
 		"config":  {"configuration: validate FILE, defaults", runConfig},
+		"dataset": {"convert public labelled data sets (ait-ads) into native alerts", runDataset},
 		"version": {"print the version", runVersion},
 	}
 }

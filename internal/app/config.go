@@ -4,12 +4,24 @@ import (
 	"context"
 	"fmt"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/winnow-soc/winnow/internal/config"
 )
 
 func runConfig(_ context.Context, e *env, args []string) int {
+	if len(args) > 0 && args[0] == "defaults" {
+		fmt.Fprintln(e.stdout, "# Winnow's built-in configuration (what runs when no --config is given).")
+		enc := yaml.NewEncoder(e.stdout)
+		enc.SetIndent(2)
+		if err := enc.Encode(config.Default()); err != nil {
+			fmt.Fprintf(e.stderr, "winnow config defaults: %v\n", err)
+			return ExitRejected
+		}
+		return ExitOK
+	}
 	if len(args) == 0 || args[0] != "validate" {
-		fmt.Fprintln(e.stderr, "Usage: winnow config validate FILE")
+		fmt.Fprintln(e.stderr, "Usage: winnow config validate FILE | winnow config defaults")
 		return ExitUsage
 	}
 	fs := newFlags(e, "config validate", "config validate FILE")
