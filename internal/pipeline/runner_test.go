@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -343,5 +344,44 @@ func TestRejectionString(t *testing.T) {
 	rj := Rejection{File: "alerts.jsonl", Line: 12, Err: errors.New("invalid JSON")}
 	if got, want := rj.String(), "alerts.jsonl:12: invalid JSON"; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
+	}
+}
+
+func TestRunnerMixedFixture(t *testing.T) {
+	f, err := os.Open("testdata/mixed.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var got []string
+	var out bytes.Buffer
+	r := &Runner{Engine: testEngine(t), OnReject: func(rj Rejection) { got = append(got, rj.String()) }}
+	st, err := r.Run(context.Background(), []Input{{"mixed.jsonl", f}}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"mixed.jsonl:4: unexpected end of input",
+		"mixed.jsonl:5: unknown alert format",
+		"mixed.jsonl:6: record is not a JSON object",
+	}
+	if st != (Stats{Records: 6, Decided: 3, Rejected: 3}) || len(got) != len(want) {
+		t.Fatalf("stats %+v, rejections %q", st, got)
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("rejection %d = %q, want prefix %q", i, got[i], want[i])
+		}
+	}
+	var sources []string
+	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var d struct{ Source string }
+		if err := json.Unmarshal([]byte(l), &d); err != nil {
+			t.Fatal(err)
+		}
+		sources = append(sources, d.Source)
+	}
+	if strings.Join(sources, ",") != "suricata,suricata,wazuh" {
+		t.Errorf("decision sources %v, want suricata, suricata, wazuh in input order", sources)
 	}
 }
