@@ -148,7 +148,18 @@ func (x *Extractor) parseURL(t string, ss, c int) (urlParts, int) {
 	b.Grow(end - ss)
 	b.WriteString(strings.ToLower(t[ss:c]))
 	b.WriteString("://")
-	b.WriteString(auth[:hs])
+	if hs > 0 {
+		// A password in a URL is a secret, not an indicator: it is never
+		// kept in an observable (and so never logged or stored).
+		ui := auth[:hs-1]
+		if i := strings.IndexByte(ui, ':'); i >= 0 {
+			ui = ui[:i]
+		}
+		if ui != "" {
+			b.WriteString(ui)
+			b.WriteByte('@')
+		}
+	}
 	if ht == alert.IPv6 {
 		b.WriteByte('[')
 		b.WriteString(host)
