@@ -67,3 +67,19 @@ func TestConfigValidateUsage(t *testing.T) {
 		})
 	}
 }
+
+// TestConfigDefaultsRoundTrip checks that 'config defaults' prints a
+// configuration that 'config validate' accepts: the documented starting
+// point for a configuration file must itself be valid.
+func TestConfigDefaultsRoundTrip(t *testing.T) {
+	r := runMain(t, "", "config", "defaults")
+	if r.code != ExitOK || r.stderr != "" {
+		t.Fatalf("config defaults: exit %d, stderr %q", r.code, r.stderr)
+	}
+	p := filepath.Join(t.TempDir(), "defaults.yaml")
+	writeFile(t, p, r.stdout)
+	v := runMain(t, "", "config", "validate", p)
+	if v.code != ExitOK || !strings.Contains(v.stdout, "valid (1 tenants, 0 intel feeds)") {
+		t.Errorf("validate the defaults: exit %d, stdout %q, stderr %q\n%s", v.code, v.stdout, v.stderr, r.stdout)
+	}
+}
