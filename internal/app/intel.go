@@ -33,7 +33,7 @@ func runIntel(ctx context.Context, e *env, args []string) int {
 func runIntelUpdate(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "intel update", "intel update [flags]")
 	cfgPath := fs.String("config", "", "configuration file (default: embedded defaults)")
-	dir := fs.String("dir", "", "directory to download into (default: <data_dir>/intel)")
+	dir := fs.String("dir", "", "directory for the default feeds when the configuration names none with a url (default: <data_dir>/intel)")
 	timeout := fs.Duration("timeout", 10*time.Minute, "overall deadline")
 	if code := parse(fs, args); code >= 0 {
 		return code
@@ -45,14 +45,13 @@ func runIntelUpdate(ctx context.Context, e *env, args []string) int {
 	if *dir == "" {
 		*dir = filepath.Join(cfg.DataDir, "intel")
 	}
-	if err := os.MkdirAll(*dir, 0o755); err != nil {
-		fmt.Fprintf(e.stderr, "winnow intel update: %v\n", err)
-		return ExitRejected
-	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	srcs := update.Defaults()
-	results := update.Update(ctx, &http.Client{}, *dir, srcs, validateFeed)
+
+	var results []update.Result
+	for _, job := range updateJobs(cfg, *dir) {
+		results = append(results, update.Update(ctx, &http.Client{}, job.dir, job.srcs, job.validate)...)
+	}
 	failed := 0
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "FEED\tRESULT\tBYTES\tSHA256\tPATH")
@@ -76,15 +75,58 @@ func runIntelUpdate(ctx context.Context, e *env, args []string) int {
 	return ExitOK
 }
 
-// validateFeed parses a downloaded feed with the real loader before it
-// replaces the current one, so a well-formed but wrong file is refused.
-func validateFeed(src update.Source, path string) error {
-	kind, ok := upstreamKinds[src.Name]
-	if !ok {
-		return nil
+// updateJob is one call of update.Update: sources that share a directory.
+type updateJob struct {
+	dir      string
+	srcs     []update.Source
+	validate func(update.Source, string) error
+}
+
+// updateJobs lists what 'intel update' downloads: every configured feed
+// with a url, into its own path; or, when none has one, the default
+// upstream feeds into dir.
+func updateJobs(cfg *config.Config, dir string) []updateJob {
+	byDir := map[string]*updateJob{}
+	var order []string
+	kinds := map[string]intel.Kind{}
+	for _, f := range cfg.Intel.Feeds {
+		if f.URL == "" {
+			continue
+		}
+		d := filepath.Dir(f.Path)
+		j, ok := byDir[d]
+		if !ok {
+			j = &updateJob{dir: d}
+			byDir[d] = j
+			order = append(order, d)
+		}
+		j.srcs = append(j.srcs, update.Source{Name: f.Name, URL: f.URL, File: filepath.Base(f.Path)})
+		kinds[f.Name] = intel.Kind(f.Kind)
 	}
-	_, err := intel.Load(context.Background(), []intel.Feed{{Name: src.Name, Kind: kind, Path: path}})
-	return err
+	if len(order) == 0 {
+		return []updateJob{{dir: dir, srcs: update.Defaults(), validate: validateFeed(upstreamKinds)}}
+	}
+	jobs := make([]updateJob, 0, len(order))
+	for _, d := range order {
+		j := byDir[d]
+		j.validate = validateFeed(kinds)
+		jobs = append(jobs, *j)
+	}
+	return jobs
+}
+
+// validateFeed returns a hook that parses a downloaded feed with the real
+// loader before it replaces the current one, so a well-formed but wrong file
+// is refused.
+func validateFeed(kinds map[string]intel.Kind) func(update.Source, string) error {
+	return func(src update.Source, path string) error {
+		kind, ok := kinds[src.Name]
+		if !ok {
+			return nil
+		}
+		_, err := intel.Load(context.Background(), []intel.Feed{{Name: src.Name, Kind: kind, Path: path}})
+		return err
+	}
 }
 
 // upstreamKinds maps update.Defaults() source names to intel loader kinds.

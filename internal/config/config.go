@@ -56,7 +56,7 @@ type Feed struct {
 	Path string `yaml:"path" json:"path"`
 	// Reliability is the Admiralty source reliability, A (best) to F.
 	Reliability string `yaml:"reliability" json:"reliability"`
-	// URL is the optional upstream that `winnow update` downloads Path from.
+	// URL is the optional upstream that `winnow intel update` downloads Path from.
 	URL string `yaml:"url,omitempty" json:"url,omitempty"`
 }
 
