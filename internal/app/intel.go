@@ -145,7 +145,13 @@ func configuredFeeds(cfg *config.Config) []intel.Feed {
 	if feeds := pipeline.IntelFeeds(cfg); len(feeds) > 0 {
 		return feeds
 	}
-	return downloadedFeeds(filepath.Join(cfg.DataDir, "intel"))
+	feeds := downloadedFeeds(filepath.Join(cfg.DataDir, "intel"))
+	for i := range feeds {
+		if feeds[i].Kind == intel.IPsum {
+			feeds[i].Threshold = cfg.Intel.IPsumMaliciousMin
+		}
+	}
+	return feeds
 }
 
 // downloadedFeeds lists the feeds that 'winnow intel update' left in dir,
