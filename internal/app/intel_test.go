@@ -1,9 +1,13 @@
 package app
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/winnow-soc/winnow/alert"
 )
 
 // statusRows parses the 'intel status' table into rows of fields, header
@@ -78,5 +82,49 @@ func TestIntelStatusBadConfig(t *testing.T) {
 	r := runMain(t, "", "intel", "status", "--config", "testdata/config/invalid.yaml")
 	if r.code != ExitUsage || !strings.Contains(r.stderr, "Mars/Olympus") {
 		t.Errorf("exit %d, stderr %q; want %d and the problem named", r.code, r.stderr, ExitUsage)
+	}
+}
+
+// TestDownloadedFeedsHonourConfig covers a configuration that names no
+// feeds, so triage uses what 'intel update' left in data_dir: the IPsum
+// threshold of the configuration must still apply.
+func TestDownloadedFeedsHonourConfig(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "data", "intel"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "data", "intel", "ipsum.txt"), mustRead(t, "testdata/intel/ipsum.txt"))
+	tests := []struct {
+		min  int
+		want alert.Reputation
+	}{
+		{3, alert.Malicious},   // 203.0.113.7 is on 8 lists
+		{10, alert.Suspicious}, // below the configured minimum
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.min), func(t *testing.T) {
+			cfg := filepath.Join(dir, fmt.Sprintf("min%d.yaml", tt.min))
+			writeFile(t, cfg, fmt.Sprintf("data_dir: %s\nintel: {ipsum_malicious_min: %d}\n", filepath.Join(dir, "data"), tt.min))
+			st := runMain(t, "", "intel", "status", "--config", cfg)
+			if st.code != ExitOK || !strings.Contains(st.stdout, "ipsum.txt") {
+				t.Fatalf("intel status: exit %d, stdout %q, stderr %q", st.code, st.stdout, st.stderr)
+			}
+			r := runMain(t, "", "triage", "--config", cfg, goodFile)
+			if r.code != ExitOK {
+				t.Fatalf("triage: exit %d, stderr %q", r.code, r.stderr)
+			}
+			ds := decisions(t, r.stdout)
+			var got alert.Reputation
+			for _, o := range ds[0].Observables {
+				for _, f := range o.Findings {
+					if o.Value == "203.0.113.7" && f.Source == "ipsum" {
+						got = f.Reputation
+					}
+				}
+			}
+			if got != tt.want {
+				t.Errorf("ipsum reputation of 203.0.113.7 = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
