@@ -40,3 +40,26 @@ func BenchmarkRead(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkReadCSV measures rows/s on the SecRL Sentinel export (wide rows
+// with JSON cells, '❖'-delimited), repeated to a few thousand rows.
+func BenchmarkReadCSV(b *testing.B) {
+	raw, err := os.ReadFile(sharedFile(b, "samples/sentinel_defender/secrl_SecurityAlert_sample.csv"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	header, body, _ := bytes.Cut(raw, []byte("\n"))
+	in := append(append([]byte{}, header...), '\n')
+	for range 200 {
+		in = append(in, body...)
+	}
+	rows := 0
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := Read(context.Background(), bytes.NewReader(in), "x", func(Record) error { rows++; return nil }, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+}

@@ -14,7 +14,8 @@ import (
 // as a RecordError and skipped.
 const MaxRecordSize = 16 << 20
 
-// Record is one JSON object read from the input.
+// Record is one record read from the input: a JSON object, a text line, or
+// a CSV row encoded as a JSON object.
 type Record struct {
 	// File is the name the input was opened under ("-" for stdin).
 	File string
@@ -25,6 +26,8 @@ type Record struct {
 	Index int
 	// Data is the record's bytes. It is a fresh slice that the caller owns.
 	Data []byte
+	// Kind is the shape of the input the record came from.
+	Kind Kind
 }
 
 // RecordError reports one malformed or oversized record; reading goes on
@@ -47,6 +50,7 @@ var (
 	ErrNotObject = errors.New("record is not a JSON object")
 	ErrSyntax    = errors.New("invalid JSON")
 	ErrTruncated = errors.New("unexpected end of input")
+	ErrCSV       = errors.New("invalid CSV row")
 )
 
 // Open opens a named input for Read; "-" is standard input, which closing
@@ -63,13 +67,22 @@ func Open(name string) (io.ReadCloser, error) {
 }
 
 // Read calls emit for each record of r in order and onErr for each malformed
-// one (then continues). Gzip input is recognised by its magic bytes. If the
-// first non-space byte is '[' the input is read as an array whose elements
-// are the records; otherwise each top-level JSON value is one record, and a
-// value that does not parse is reported at its first line and reading
-// resumes at the line after it, so one broken NDJSON line loses nothing
-// else. Read returns a non-nil error only for I/O failures, cancellation of
-// ctx, or an error returned by emit (returned as is). onErr may be nil.
+// one (then continues). Gzip input is recognised by its magic bytes, and the
+// input's Kind by its first non-empty line (see Sniff).
+//
+// JSON: if the first non-space byte is '[' the input is read as an array
+// whose elements are the records; otherwise each top-level JSON value is one
+// record, and a value that does not parse is reported at its first line and
+// reading resumes at the line after it, so one broken NDJSON line loses
+// nothing else. Text: each non-empty line is a record, without its line
+// ending. CSV: the first row is the header and each further row a record
+// whose Data is a JSON object of string values in header order; a row with
+// the wrong number of fields is reported and skipped.
+//
+// Read returns a non-nil error only for I/O failures, cancellation of ctx,
+// an error returned by emit (returned as is), a CSV header that cannot be
+// used, or a CSV row over MaxRecordSize (whose end cannot be found without
+// buffering it). onErr may be nil.
 func Read(ctx context.Context, r io.Reader, name string, emit func(Record) error, onErr func(RecordError)) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	magic, err := br.Peek(2)
@@ -88,9 +101,20 @@ func Read(ctx context.Context, r io.Reader, name string, emit func(Record) error
 	if onErr == nil {
 		onErr = func(RecordError) {}
 	}
+	sr := bufio.NewReaderSize(src, sniffSize)
+	kind, err := sniffReader(sr)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", name, err)
+	}
+	switch kind {
+	case KindText:
+		return readLines(ctx, sr, name, emit, onErr)
+	case KindCSV:
+		return readCSV(ctx, sr, name, emit, onErr)
+	}
 	s := &scanner{
 		ctx:   ctx,
-		r:     src,
+		r:     sr,
 		name:  name,
 		buf:   make([]byte, 0, 64<<10),
 		line:  1,

@@ -29,7 +29,7 @@ func readAll(t testing.TB, in []byte) got {
 		return nil
 	}, func(e RecordError) {
 		kind := "other"
-		for _, k := range []error{ErrTooLarge, ErrNotObject, ErrSyntax, ErrTruncated} {
+		for _, k := range []error{ErrTooLarge, ErrNotObject, ErrSyntax, ErrTruncated, ErrCSV} {
 			if errors.Is(e, k) {
 				kind = k.Error()
 			}
@@ -88,10 +88,10 @@ func TestRead(t *testing.T) {
 			[]string{`2:1:{"c":3}`}, []string{"1:" + trunc}},
 		{"invalid balanced line", []byte("{\"a\":1}\n{\"a\" 1}\n{\"c\":3}\n"),
 			[]string{`1:0:{"a":1}`, `3:2:{"c":3}`}, []string{"2:" + syn}},
-		{"garbage line", []byte("hello world\n{\"c\":3}\n"),
-			[]string{`2:1:{"c":3}`}, []string{"1:" + syn}},
-		{"scalar line", []byte("42\n{\"c\":3}\n"),
-			[]string{`2:1:{"c":3}`}, []string{"1:" + notObj}},
+		{"garbage line", []byte("{\"a\":1}\nhello world\n{\"c\":3}\n"),
+			[]string{`1:0:{"a":1}`, `3:2:{"c":3}`}, []string{"2:" + syn}},
+		{"scalar line", []byte("{\"a\":1}\n42\n{\"c\":3}\n"),
+			[]string{`1:0:{"a":1}`, `3:2:{"c":3}`}, []string{"2:" + notObj}},
 		{"truncated array", []byte("[{\"a\":1},\n{\"b\":"),
 			[]string{`1:0:{"a":1}`}, []string{"2:" + trunc}},
 		{"array not closed", []byte("[{\"a\":1},\n{\"b\":2}\n"),

@@ -358,7 +358,7 @@ func (s *scanner) deliver(line, idx int, rec []byte) error {
 	if err := s.ctx.Err(); err != nil {
 		return err
 	}
-	return s.emit(Record{File: s.name, Line: line, Index: idx, Data: bytes.Clone(rec)})
+	return s.emit(Record{File: s.name, Line: line, Index: idx, Data: bytes.Clone(rec), Kind: KindJSON})
 }
 
 func (s *scanner) fail(line int, err error) {

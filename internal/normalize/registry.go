@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -33,6 +34,18 @@ type Format interface {
 // exactly one alert per record.
 type Multi interface {
 	NormalizeAll(raw []byte, emit func(alert.Alert) error) error
+}
+
+// TextFormat is implemented by formats whose records are text lines
+// rather than JSON objects (CEF, LEEF). Detection offers a record whose
+// first non-space byte is not '{' only to text formats, through
+// DetectText, and a JSON object only to the others, so the two kinds never
+// compete. A text format's Detect is never called. Alerts of text records
+// keep the line as Raw encoded as one JSON string, since Raw must be JSON.
+type TextFormat interface {
+	// DetectText reports whether the line is this format's; like Detect it
+	// must be cheap and must not claim another format's records.
+	DetectText(raw []byte) bool
 }
 
 // Errors of format selection.
@@ -79,6 +92,9 @@ func Detect(raw []byte) (Format, error) { return detect(raw, "") }
 // detect is Detect that ignores the format named skip, so that a wrapper
 // format can look inside itself without recursing.
 func detect(raw []byte, skip string) (Format, error) {
+	if isText(raw) {
+		return detectText(raw, skip)
+	}
 	var found Format
 	var all []string
 	err := withFields(raw, func(fields Fields) error {
@@ -86,7 +102,11 @@ func detect(raw []byte, skip string) (Format, error) {
 			if name == skip {
 				continue
 			}
-			if f := formats[name]; f.Detect(fields, raw) {
+			f := formats[name]
+			if _, text := f.(TextFormat); text {
+				continue
+			}
+			if f.Detect(fields, raw) {
 				if found != nil {
 					all = append(all, found.Name())
 				}
@@ -109,6 +129,56 @@ func detect(raw []byte, skip string) (Format, error) {
 	return found, nil
 }
 
+// isText reports whether raw is a text record: its first non-space byte is
+// not '{' (an empty record counts as JSON, which no format claims).
+func isText(raw []byte) bool {
+	i := skipWS(raw, 0)
+	return i < len(raw) && raw[i] != '{'
+}
+
+// detectText is detect for text records, offered to text formats only.
+func detectText(raw []byte, skip string) (Format, error) {
+	var found []string
+	var f Format
+	for _, name := range names {
+		if name == skip {
+			continue
+		}
+		if tf, ok := formats[name].(TextFormat); ok && tf.DetectText(raw) {
+			found = append(found, name)
+			f = formats[name]
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf("%w: no text format matches a record starting %q", ErrUnknownFormat, head(raw))
+	case 1:
+		return f, nil
+	}
+	return nil, fmt.Errorf("%w: %s all match", ErrAmbiguousFormat, strings.Join(found, ", "))
+}
+
+// head is the start of a record for error messages.
+func head(raw []byte) []byte {
+	if len(raw) > 40 {
+		return raw[:40]
+	}
+	return raw
+}
+
+// rawJSON is what an alert keeps as Raw: the record itself when it is JSON,
+// and a text record encoded as a JSON string.
+func rawJSON(raw []byte) json.RawMessage {
+	if !isText(raw) {
+		return raw
+	}
+	b, err := json.Marshal(string(raw))
+	if err != nil { // a string always marshals; keep Raw valid regardless
+		return json.RawMessage(`""`)
+	}
+	return b
+}
+
 // withFields scans raw's top-level members into a pooled list and calls fn
 // with it; the list must not be kept after fn returns.
 func withFields(raw []byte, fn func(Fields) error) error {
@@ -127,7 +197,8 @@ func withFields(raw []byte, fn func(Fields) error) error {
 
 // Normalize converts one record. With format "" or "auto" it detects the
 // format first (never guessing); otherwise it uses the named format. The
-// alert's Raw is raw itself, not a copy.
+// alert's Raw is raw itself, not a copy, except for a text record, whose
+// Raw is the line encoded as a JSON string.
 func Normalize(format string, raw []byte) (alert.Alert, error) {
 	f, err := pick(format, raw)
 	if err != nil {
@@ -137,7 +208,7 @@ func Normalize(format string, raw []byte) (alert.Alert, error) {
 	if err != nil {
 		return alert.Alert{}, fmt.Errorf("normalize %s: %w", f.Name(), err)
 	}
-	a.Raw = raw
+	a.Raw = rawJSON(raw)
 	return a, nil
 }
 
@@ -152,7 +223,7 @@ func NormalizeAll(format string, raw []byte, emit func(alert.Alert) error) error
 	if m, ok := f.(Multi); ok {
 		err := m.NormalizeAll(raw, func(a alert.Alert) error {
 			if a.Raw == nil {
-				a.Raw = raw
+				a.Raw = rawJSON(raw)
 			}
 			return emit(a)
 		})
@@ -165,7 +236,7 @@ func NormalizeAll(format string, raw []byte, emit func(alert.Alert) error) error
 	if err != nil {
 		return fmt.Errorf("normalize %s: %w", f.Name(), err)
 	}
-	a.Raw = raw
+	a.Raw = rawJSON(raw)
 	return emit(a)
 }
 
