@@ -1,0 +1,549 @@
+package normalize
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/winnow-soc/winnow/alert"
+	"github.com/winnow-soc/winnow/internal/jsonscan"
+)
+
+// Elastic Security alerts: Kibana detection alerts as stored in
+// .alerts-security.alerts-* (flat dotted kibana.alert.* keys beside ECS
+// fields) and Elastic Endpoint (Defend) alerts (event.kind "alert"), bare,
+// as a search hit ({"_index","_id","_source"}) or in es_archiver's
+// {"type":"doc","value":{"index","id","source"}} wrapper. ECS fields may be
+// nested objects or flat dotted keys, or any mix of the two. References:
+// https://www.elastic.co/guide/en/security/current/alert-schema.html and
+// https://www.elastic.co/guide/en/ecs/current/ecs-field-reference.html
+func init() { Register(elastic{}) }
+
+type elastic struct{}
+
+// elasticSlot names one field Winnow reads from an Elastic document.
+type elasticSlot int
+
+const (
+	elasticNone elasticSlot = iota
+	elasticAlertUUID
+	elasticOriginalTime
+	elasticTimestamp
+	elasticKibanaRuleName
+	elasticKibanaRuleID
+	elasticKibanaRuleUUID
+	elasticKibanaRuleDesc
+	elasticKibanaRuleCategory
+	elasticKibanaRuleTags
+	elasticKibanaRuleThreat
+	elasticKibanaReason
+	elasticKibanaSeverity
+	elasticKibanaRiskScore
+	elasticMessage
+	elasticTags
+	elasticEventID
+	elasticEventSeverity
+	elasticEventRiskScore
+	elasticEventCode
+	elasticRuleID
+	elasticRuleName
+	elasticRuleDesc
+	elasticRuleCategory
+	elasticRuleRuleset
+	elasticHostName
+	elasticHostHostname
+	elasticHostIP
+	elasticHostID
+	elasticUserName
+	elasticUserDomain
+	elasticSourceIP
+	elasticSourcePort
+	elasticSourceDomain
+	elasticDestIP
+	elasticDestPort
+	elasticDestDomain
+	elasticProcName
+	elasticProcExe
+	elasticProcCmd
+	elasticProcPID
+	elasticProcParent
+	elasticFileName
+	elasticFilePath
+	elasticFileMD5
+	elasticFileSHA1
+	elasticFileSHA256
+	elasticURLFull
+	elasticURLOriginal
+	elasticDNSName
+	elasticEmailFrom
+	elasticEmailTo
+	elasticEmailSubject
+	elasticThreat
+	elasticThreatTechnique
+	elasticThreatSubtechnique
+	elasticSlots // count
+)
+
+// elasticPaths maps each dotted ECS or Kibana path to its slot.
+var elasticPaths = map[string]elasticSlot{
+	"kibana.alert.uuid":                elasticAlertUUID,
+	"kibana.alert.original_time":       elasticOriginalTime,
+	"@timestamp":                       elasticTimestamp,
+	"kibana.alert.rule.name":           elasticKibanaRuleName,
+	"kibana.alert.rule.rule_id":        elasticKibanaRuleID,
+	"kibana.alert.rule.uuid":           elasticKibanaRuleUUID,
+	"kibana.alert.rule.description":    elasticKibanaRuleDesc,
+	"kibana.alert.rule.category":       elasticKibanaRuleCategory,
+	"kibana.alert.rule.tags":           elasticKibanaRuleTags,
+	"kibana.alert.rule.threat":         elasticKibanaRuleThreat,
+	"kibana.alert.reason":              elasticKibanaReason,
+	"kibana.alert.severity":            elasticKibanaSeverity,
+	"kibana.alert.risk_score":          elasticKibanaRiskScore,
+	"message":                          elasticMessage,
+	"tags":                             elasticTags,
+	"event.id":                         elasticEventID,
+	"event.severity":                   elasticEventSeverity,
+	"event.risk_score":                 elasticEventRiskScore,
+	"event.code":                       elasticEventCode,
+	"rule.id":                          elasticRuleID,
+	"rule.name":                        elasticRuleName,
+	"rule.description":                 elasticRuleDesc,
+	"rule.category":                    elasticRuleCategory,
+	"rule.ruleset":                     elasticRuleRuleset,
+	"host.name":                        elasticHostName,
+	"host.hostname":                    elasticHostHostname,
+	"host.ip":                          elasticHostIP,
+	"host.id":                          elasticHostID,
+	"user.name":                        elasticUserName,
+	"user.domain":                      elasticUserDomain,
+	"source.ip":                        elasticSourceIP,
+	"source.port":                      elasticSourcePort,
+	"source.domain":                    elasticSourceDomain,
+	"destination.ip":                   elasticDestIP,
+	"destination.port":                 elasticDestPort,
+	"destination.domain":               elasticDestDomain,
+	"process.name":                     elasticProcName,
+	"process.executable":               elasticProcExe,
+	"process.command_line":             elasticProcCmd,
+	"process.pid":                      elasticProcPID,
+	"process.parent.name":              elasticProcParent,
+	"file.name":                        elasticFileName,
+	"file.path":                        elasticFilePath,
+	"file.hash.md5":                    elasticFileMD5,
+	"file.hash.sha1":                   elasticFileSHA1,
+	"file.hash.sha256":                 elasticFileSHA256,
+	"url.full":                         elasticURLFull,
+	"url.original":                     elasticURLOriginal,
+	"dns.question.name":                elasticDNSName,
+	"email.from.address":               elasticEmailFrom,
+	"email.to.address":                 elasticEmailTo,
+	"email.subject":                    elasticEmailSubject,
+	"threat":                           elasticThreat,
+	"threat.technique.id":              elasticThreatTechnique,
+	"threat.technique.subtechnique.id": elasticThreatSubtechnique,
+}
+
+// elasticPrefixes holds every proper prefix of a path in elasticPaths, so
+// the walk descends only into objects that can hold a wanted field.
+var elasticPrefixes = func() map[string]bool {
+	m := map[string]bool{}
+	for p := range elasticPaths {
+		for i := range len(p) {
+			if p[i] == '.' {
+				m[p[:i]] = true
+			}
+		}
+	}
+	return m
+}()
+
+// elasticDoc collects the slots of one document; multi-valued slots keep
+// every value.
+type elasticDoc struct {
+	one        [elasticSlots]text
+	hostIPs    texts
+	tags       texts
+	emailTo    texts
+	techniques []string
+}
+
+// elasticThreatEntry is one kibana.alert.rule.threat element (or an ECS
+// threat object): the framework, tactic and techniques the rule names.
+type elasticThreatEntry struct {
+	Technique elasticTechniques `json:"technique"`
+}
+
+type elasticTechnique struct {
+	ID           texts             `json:"id"`
+	Subtechnique elasticTechniques `json:"subtechnique"`
+}
+
+// elasticTechniques accepts a list of techniques or a single object.
+type elasticTechniques []elasticTechnique
+
+func (ts *elasticTechniques) UnmarshalJSON(b []byte) error {
+	switch b[0] {
+	case '[':
+		return json.Unmarshal(b, (*[]elasticTechnique)(ts))
+	case '{':
+		var one elasticTechnique
+		if err := json.Unmarshal(b, &one); err != nil {
+			return err
+		}
+		*ts = elasticTechniques{one}
+	case 'n':
+		*ts = nil
+	default:
+		return fmt.Errorf("technique %.20s is neither an object nor a list", b)
+	}
+	return nil
+}
+
+func (d *elasticDoc) addTechniques(ts elasticTechniques) {
+	for _, t := range ts {
+		for _, id := range t.ID {
+			if isTechniqueID(id) {
+				d.techniques = appendUnique(d.techniques, id)
+			}
+		}
+		d.addTechniques(t.Subtechnique)
+	}
+}
+
+// set stores the value of one wanted path.
+func (d *elasticDoc) set(slot elasticSlot, v []byte) error {
+	switch slot {
+	case elasticHostIP:
+		return d.hostIPs.UnmarshalJSON(v)
+	case elasticKibanaRuleTags, elasticTags:
+		var ts texts
+		if err := ts.UnmarshalJSON(v); err != nil {
+			return err
+		}
+		d.tags = appendUnique(d.tags, ts...)
+		return nil
+	case elasticEmailTo:
+		return d.emailTo.UnmarshalJSON(v)
+	case elasticKibanaRuleThreat, elasticThreat:
+		var entries []elasticThreatEntry
+		if v[0] == '{' {
+			entries = make([]elasticThreatEntry, 1)
+			err := json.Unmarshal(v, &entries[0])
+			if err == nil {
+				d.addTechniques(entries[0].Technique)
+			}
+			return err
+		}
+		if err := json.Unmarshal(v, &entries); err != nil {
+			return err
+		}
+		for _, e := range entries {
+			d.addTechniques(e.Technique)
+		}
+		return nil
+	case elasticThreatTechnique, elasticThreatSubtechnique:
+		var ts texts
+		if err := ts.UnmarshalJSON(v); err != nil {
+			return err
+		}
+		for _, id := range ts {
+			if isTechniqueID(id) {
+				d.techniques = appendUnique(d.techniques, id)
+			}
+		}
+		return nil
+	}
+	return d.one[slot].UnmarshalJSON(v)
+}
+
+// walk visits the members of the object raw whose dotted path (prefix plus
+// key, keys themselves possibly dotted) is wanted, descending only into
+// objects that may hold wanted fields. path is a scratch buffer.
+func (d *elasticDoc) walk(raw []byte, path []byte, depth int) error {
+	if depth > 32 {
+		return errors.New("elastic document nested too deeply")
+	}
+	return withFields(raw, func(fs Fields) error {
+		for _, f := range fs {
+			p := path
+			if len(p) > 0 {
+				p = append(p, '.')
+			}
+			p = append(p, f.Key...)
+			if slot, ok := elasticPaths[string(p)]; ok {
+				// threat is both a wanted object and a prefix: an object
+				// is walked for its dotted members instead.
+				if slot != elasticThreat || f.Value[0] == '[' {
+					if err := d.set(slot, f.Value); err != nil {
+						return fmt.Errorf("elastic field %s: %w", p, err)
+					}
+					continue
+				}
+			}
+			if len(f.Value) > 0 && f.Value[0] == '{' && elasticPrefixes[string(p)] {
+				if err := d.walk(f.Value, p, depth+1); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+func (elastic) Name() string { return "elastic" }
+
+func (elastic) Detect(fs Fields, _ []byte) bool {
+	if fs.StringIs("type", "doc") {
+		ok := false
+		_ = withFields(fs.Value("value"), func(inner Fields) error {
+			ok = elasticInner(inner.Value("source"))
+			return nil
+		})
+		return ok
+	}
+	if fs.Has("_index") && fs.Has("_source") {
+		return elasticInner(fs.Value("_source"))
+	}
+	return elasticIsDoc(fs)
+}
+
+func elasticInner(src []byte) bool {
+	if len(src) == 0 || src[0] != '{' {
+		return false
+	}
+	ok := false
+	_ = withFields(src, func(fs Fields) error {
+		ok = elasticIsDoc(fs)
+		return nil
+	})
+	return ok
+}
+
+// elasticIsDoc: a Kibana alert has kibana.alert.* keys (flat, as Kibana
+// writes them, or nested); an Endpoint alert is an ECS document with
+// event.kind "alert" and an Endpoint object or agent.type "endpoint".
+// Vendor-native records (CrowdStrike's "event" object) have no event.kind.
+func elasticIsDoc(fs Fields) bool {
+	if fs.Has("kibana.alert.uuid") || fs.Has("kibana.alert.rule.name") {
+		return true
+	}
+	if k := fs.Value("kibana"); len(k) > 0 && k[0] == '{' && bytes.Contains(k, []byte(`"alert"`)) {
+		return true
+	}
+	if !fs.Has("@timestamp") {
+		return false
+	}
+	kind := fs.StringIs("event.kind", "alert")
+	if !kind {
+		if ev := fs.Value("event"); len(ev) > 0 && ev[0] == '{' {
+			_ = withFields(ev, func(inner Fields) error {
+				kind = inner.StringIs("kind", "alert")
+				return nil
+			})
+		}
+	}
+	return kind && (fs.Has("Endpoint") || fs.Has("rule") || fs.Has("rule.name") || fs.Has("agent") || fs.Has("agent.type"))
+}
+
+// elasticEnvelope is the wrapper around a stored document, if any.
+type elasticEnvelope struct {
+	id  string
+	src []byte
+}
+
+func elasticUnwrap(raw []byte) (elasticEnvelope, error) {
+	var env elasticEnvelope
+	err := withFields(raw, func(fs Fields) error {
+		env.src = raw
+		switch {
+		case fs.StringIs("type", "doc") && fs.Has("value"):
+			v := fs.Value("value")
+			if v[0] != '{' {
+				return errors.New("es_archiver value is not an object")
+			}
+			return withFields(v, func(in Fields) error {
+				return env.fill(in.Value("id"), in.Value("source"))
+			})
+		case fs.Has("_index") && fs.Has("_source"):
+			return env.fill(fs.Value("_id"), fs.Value("_source"))
+		}
+		return nil
+	})
+	return env, err
+}
+
+func (env *elasticEnvelope) fill(id, src []byte) error {
+	if len(src) == 0 || src[0] != '{' {
+		return errors.New("elastic document source is not an object")
+	}
+	env.src = src
+	if id != nil {
+		var t text
+		if err := t.UnmarshalJSON(id); err != nil {
+			return fmt.Errorf("elastic document id: %w", err)
+		}
+		env.id = string(t)
+	}
+	return nil
+}
+
+func (elastic) Normalize(raw []byte) (alert.Alert, error) {
+	if !jsonscan.Valid(raw) {
+		return alert.Alert{}, errors.New("elastic alert is not valid JSON")
+	}
+	env, err := elasticUnwrap(raw)
+	if err != nil {
+		return alert.Alert{}, err
+	}
+	var d elasticDoc
+	var buf [128]byte
+	if err := d.walk(env.src, buf[:0], 0); err != nil {
+		return alert.Alert{}, err
+	}
+	return d.alert(env.id, raw)
+}
+
+func (d *elasticDoc) v(s elasticSlot) string { return string(d.one[s]) }
+
+func (d *elasticDoc) first(slots ...elasticSlot) string {
+	for _, s := range slots {
+		if v := d.one[s]; v != "" {
+			return string(v)
+		}
+	}
+	return ""
+}
+
+func (d *elasticDoc) alert(envID string, raw []byte) (alert.Alert, error) {
+	title := d.first(elasticKibanaRuleName, elasticRuleName, elasticMessage)
+	if title == "" {
+		return alert.Alert{}, errors.New("elastic alert without kibana.alert.rule.name, rule.name or message")
+	}
+	var t time.Time
+	if ts := d.first(elasticOriginalTime, elasticTimestamp); ts != "" {
+		var err error
+		if t, err = parseTime(ts); err != nil {
+			return alert.Alert{}, fmt.Errorf("elastic time: %w", err)
+		}
+	}
+	sev, srcSev := d.severity()
+	a := alert.Alert{
+		Source:         "elastic",
+		ID:             d.first(elasticAlertUUID, elasticEventID),
+		Time:           t,
+		Title:          title,
+		Description:    d.first(elasticKibanaRuleDesc, elasticRuleDesc),
+		Severity:       sev,
+		SourceSeverity: srcSev,
+		Rule: alert.Rule{
+			ID:       d.first(elasticKibanaRuleID, elasticKibanaRuleUUID, elasticRuleID),
+			Name:     d.first(elasticKibanaRuleName, elasticRuleName),
+			Tags:     d.tags,
+			Category: d.first(elasticKibanaRuleCategory, elasticRuleCategory, elasticEventCode),
+		},
+		Techniques: d.techniques,
+	}
+	if rs := d.v(elasticRuleRuleset); rs != "" {
+		a.Rule.Tags = appendUnique(a.Rule.Tags, "ruleset:"+rs)
+	}
+	if a.ID == "" {
+		a.ID = envID
+	}
+	if a.ID == "" {
+		a.ID = alert.ContentID("elastic", raw)
+	}
+	a.Text = appendUnique(a.Text, d.v(elasticKibanaReason))
+	if m := d.v(elasticMessage); m != a.Title {
+		a.Text = appendUnique(a.Text, m)
+	}
+	d.entities(&a.Entities)
+	return a, nil
+}
+
+func (d *elasticDoc) entities(e *alert.Entities) {
+	h := alert.Host{Name: d.first(elasticHostName, elasticHostHostname), ID: d.v(elasticHostID)}
+	for _, ip := range d.hostIPs {
+		if isIP(ip) {
+			h.IP = ip
+			break
+		}
+	}
+	if h != (alert.Host{}) {
+		e.Hosts = []alert.Host{h}
+	}
+	if u := strings.TrimSpace(d.v(elasticUserName)); u != "" {
+		e.Users = []alert.User{{Name: u, Domain: d.v(elasticUserDomain)}}
+	}
+	if ep, ok := endpoint(d.v(elasticSourceIP), d.v(elasticSourcePort)); ok {
+		if ep.Hostname == "" {
+			ep.Hostname = d.v(elasticSourceDomain)
+		}
+		e.Src = []alert.Endpoint{ep}
+	}
+	if ep, ok := endpoint(d.v(elasticDestIP), d.v(elasticDestPort)); ok {
+		if ep.Hostname == "" {
+			ep.Hostname = d.v(elasticDestDomain)
+		}
+		e.Dst = []alert.Endpoint{ep}
+	}
+	if p := (alert.Process{
+		Name:        d.v(elasticProcName),
+		Path:        d.v(elasticProcExe),
+		CommandLine: d.v(elasticProcCmd),
+		PID:         atoi(d.v(elasticProcPID)),
+		Parent:      d.v(elasticProcParent),
+	}); p.Name != "" || p.Path != "" || p.CommandLine != "" {
+		e.Processes = []alert.Process{p}
+	}
+	if f := (alert.File{
+		Name:   d.v(elasticFileName),
+		Path:   d.v(elasticFilePath),
+		MD5:    d.v(elasticFileMD5),
+		SHA1:   d.v(elasticFileSHA1),
+		SHA256: d.v(elasticFileSHA256),
+	}); f != (alert.File{}) {
+		e.Files = []alert.File{f}
+	}
+	e.URLs = appendUnique(e.URLs, d.first(elasticURLFull, elasticURLOriginal))
+	e.Domains = appendDomain(e.Domains, d.v(elasticDNSName))
+	e.Domains = appendDomain(e.Domains, d.v(elasticDestDomain))
+	if from, subj := d.v(elasticEmailFrom), d.v(elasticEmailSubject); from != "" || subj != "" || len(d.emailTo) > 0 {
+		e.Email = &alert.Email{From: from, To: d.emailTo, Subject: subj}
+	}
+}
+
+// severity maps kibana.alert.severity names verbatim, and otherwise a
+// risk score (kibana.alert.risk_score, or event.severity/event.risk_score
+// of Endpoint alerts, all 0-100) by Elastic's own default bands: 21 low,
+// 47 medium, 73 high, 99 critical. An alert with neither is medium.
+func (d *elasticDoc) severity() (alert.Severity, string) {
+	if s := d.v(elasticKibanaSeverity); s != "" {
+		switch strings.ToLower(s) {
+		case "low":
+			return alert.SeverityLow, s
+		case "medium":
+			return alert.SeverityMedium, s
+		case "high":
+			return alert.SeverityHigh, s
+		case "critical":
+			return alert.SeverityCritical, s
+		}
+	}
+	s := d.first(elasticKibanaRiskScore, elasticEventSeverity, elasticEventRiskScore)
+	if s == "" {
+		return alert.SeverityMedium, d.v(elasticKibanaSeverity)
+	}
+	n := atoi(s)
+	switch {
+	case n <= 21:
+		return alert.SeverityLow, s
+	case n <= 47:
+		return alert.SeverityMedium, s
+	case n <= 73:
+		return alert.SeverityHigh, s
+	}
+	return alert.SeverityCritical, s
+}
