@@ -198,7 +198,7 @@ func runIntelStatus(ctx context.Context, e *env, args []string) int {
 			age = now.Sub(st.ModTime).Round(time.Hour).String()
 		}
 		upstream := "-"
-		if m, err := update.ReadMeta(st.Path); err == nil && m.URL != "" {
+		if m, err := update.ReadMeta(update.MetaPath(st.Path)); err == nil && m.URL != "" {
 			upstream = m.URL
 		}
 		if st.Err != "" {
