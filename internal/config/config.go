@@ -19,6 +19,8 @@ type Config struct {
 	DefaultTenant string `yaml:"default_tenant" json:"default_tenant"`
 	// Tenants are the client organisations, in file order.
 	Tenants []Tenant `yaml:"tenants" json:"tenants"`
+	// Formats configures input formats beyond the built-in ones.
+	Formats Formats `yaml:"formats" json:"formats,omitzero"`
 
 	// byID indexes Tenants by ID once resolved; nil until then.
 	byID map[string]int

@@ -53,6 +53,7 @@ func (c *Config) Validate() error {
 		p.add("data_dir", "", "required")
 	}
 	c.Intel.validate(&p)
+	c.Formats.validate(&p)
 	for i, d := range c.IOC.InternalDomains {
 		validateDomain(&p, fmt.Sprintf("ioc.internal_domains[%d]", i), d)
 	}
