@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/winnow-soc/winnow/alert"
@@ -12,7 +13,8 @@ import (
 
 // Splunk search results: export rows ({"preview","offset","result"}), the
 // webhook alert action body ({"result","sid","search_name",...}) and bare
-// result objects such as Enterprise Security notables. Reference:
+// result objects. Enterprise Security notables are the splunk_notable
+// format. Reference:
 // https://docs.splunk.com/Documentation/Splunk/latest/Alert/Webhooks
 func init() { Register(splunk{}) }
 
@@ -50,6 +52,21 @@ type splunkResult struct {
 	FilePath        text
 	FileHash        text
 	Mitre           texts
+	MitreTechnique  texts
+	Host            text
+	Dvc             text
+	DestUser        texts
+	Index           text
+	RuleID          text
+	OrigSid         text
+	RiskScore       text
+	RiskObject      text
+	RiskObjectType  text
+
+	// Members of the webhook body around the result row.
+	Sid   text
+	Owner text
+	App   text
 }
 
 // set stores one result member; keys Winnow does not read are ignored.
@@ -125,6 +142,26 @@ func (r *splunkResult) set(key string, v []byte) error {
 		ts = &r.URL
 	case "annotations.mitre_attack":
 		ts = &r.Mitre
+	case "annotations.mitre_attack.mitre_technique_id":
+		ts = &r.MitreTechnique
+	case "host":
+		t = &r.Host
+	case "dvc":
+		t = &r.Dvc
+	case "dest_user":
+		ts = &r.DestUser
+	case "index":
+		t = &r.Index
+	case "rule_id":
+		t = &r.RuleID
+	case "orig_sid":
+		t = &r.OrigSid
+	case "risk_score":
+		t = &r.RiskScore
+	case "risk_object":
+		t = &r.RiskObject
+	case "risk_object_type":
+		t = &r.RiskObjectType
 	default:
 		return nil
 	}
@@ -146,7 +183,7 @@ func (splunk) Detect(fs Fields, _ []byte) bool {
 	if r := fs.Value("result"); len(r) > 0 && r[0] == '{' {
 		return fs.Has("preview") || fs.Has("offset") || fs.Has("sid") || fs.Has("results_link")
 	}
-	return fs.Has("_raw") && (fs.Has("sourcetype") || fs.Has("_time") || fs.Has("_cd"))
+	return fs.Has("_raw") && (fs.Has("sourcetype") || fs.Has("_time") || fs.Has("_cd")) && !splunkIsNotable(fs)
 }
 
 // Normalize reads the members it needs straight from the scanned record
@@ -158,16 +195,29 @@ func (splunk) Normalize(raw []byte) (alert.Alert, error) {
 		return alert.Alert{}, errors.New("splunk result is not valid JSON")
 	}
 	var r splunkResult
+	var row []byte // the webhook's result row, hashed into its ID
 	err := withFields(raw, func(top Fields) error {
 		members := top
 		res := top.Value("result")
 		if len(res) > 0 && res[0] == '{' {
+			if top.Has("sid") {
+				row = res
+			}
 			return withFields(res, func(inner Fields) error {
 				if err := r.setAll(inner); err != nil {
 					return err
 				}
-				if r.SearchName == "" {
-					return r.set("search_name", top.Value("search_name"))
+				// The body's search_name names the alert; the row's own
+				// search_name, if any, is the search that produced the row.
+				if v := top.Value("search_name"); v != nil && string(v) != "null" {
+					if err := r.set("search_name", v); err != nil {
+						return err
+					}
+				}
+				for _, k := range [...]string{"sid", "owner", "app"} {
+					if err := r.setWebhook(k, top.Value(k)); err != nil {
+						return err
+					}
 				}
 				return nil
 			})
@@ -176,6 +226,9 @@ func (splunk) Normalize(raw []byte) (alert.Alert, error) {
 	})
 	if err != nil {
 		return alert.Alert{}, err
+	}
+	if row != nil {
+		return r.webhookAlert(raw, row)
 	}
 	tag := "splunk:" + string(r.Sourcetype)
 	if r.Sourcetype == "" {
@@ -189,6 +242,67 @@ func (splunk) Normalize(raw []byte) (alert.Alert, error) {
 		}
 	}
 	return r.alert(raw, tag)
+}
+
+// setWebhook stores a member of the webhook body around the result row.
+func (r *splunkResult) setWebhook(key string, v []byte) error {
+	if v == nil {
+		return nil
+	}
+	var t *text
+	switch key {
+	case "sid":
+		t = &r.Sid
+	case "owner":
+		t = &r.Owner
+	case "app":
+		t = &r.App
+	default:
+		return nil
+	}
+	if err := t.UnmarshalJSON(v); err != nil {
+		return fmt.Errorf("splunk webhook %s: %w", key, err)
+	}
+	return nil
+}
+
+// webhookAlert builds the alert of a webhook alert action body: the saved
+// search names it, and its ID is the search ID plus a hash of the result
+// row, since one search run may post once per result.
+func (r *splunkResult) webhookAlert(raw, row []byte) (alert.Alert, error) {
+	if r.Sid == "" {
+		return alert.Alert{}, errors.New("splunk webhook without sid")
+	}
+	tag := "splunk:" + string(r.Sourcetype)
+	if r.Sourcetype == "" {
+		tag = "splunk"
+	}
+	named := r.SearchName != ""
+	if !named && firstOf(r.RuleTitle, r.RuleName, r.Signature) == "" && (r.Sourcetype != "" || r.Raw != "") {
+		// The documented example posts search_name null with a row of
+		// counts: the search ID is all that names it. A row with neither
+		// _raw nor sourcetype stays an error, as for other results.
+		r.SearchName = "Splunk alert " + r.Sid
+	}
+	a, err := r.alert(raw, tag)
+	if err != nil {
+		return alert.Alert{}, err
+	}
+	if r.SearchName != "" {
+		a.Title = string(r.SearchName)
+	}
+	if named {
+		a.Rule.Name = string(r.SearchName)
+	}
+	a.ID = string(r.Sid) + "-" + alert.ContentID("splunk", row)[len("splunk-"):][:16]
+	a.Rule.Tags = append(a.Rule.Tags, "splunk:webhook")
+	if r.App != "" {
+		a.Rule.Tags = append(a.Rule.Tags, "splunk_app:"+string(r.App))
+	}
+	if r.Owner != "" {
+		a.Rule.Tags = append(a.Rule.Tags, "splunk_owner:"+string(r.Owner))
+	}
+	return a, nil
 }
 
 // splunkInner normalises a _raw that is itself a record of another
@@ -255,8 +369,19 @@ func (r *splunkResult) alert(raw []byte, tag string) (alert.Alert, error) {
 	if e, ok := splunkEndpoint(r.DestIP, r.Dest, r.DestPort); ok {
 		a.Entities.Dst = []alert.Endpoint{e}
 	}
-	for _, u := range append(r.User, r.SrcUser...) {
-		a.Entities.Users = appendUser(a.Entities.Users, u)
+	for _, users := range [][]string{r.User, r.SrcUser, r.DestUser} {
+		for _, u := range users {
+			a.Entities.Users = appendUser(a.Entities.Users, u)
+		}
+	}
+	for _, h := range []text{r.Host, r.Dvc} {
+		if h != "" && !slices.ContainsFunc(a.Entities.Hosts, func(x alert.Host) bool { return x.Name == string(h) || x.IP == string(h) }) {
+			if isIP(string(h)) {
+				a.Entities.Hosts = append(a.Entities.Hosts, alert.Host{IP: string(h)})
+			} else {
+				a.Entities.Hosts = append(a.Entities.Hosts, alert.Host{Name: string(h)})
+			}
+		}
 	}
 	for _, u := range r.URL {
 		a.Entities.URLs = appendUnique(a.Entities.URLs, u)
@@ -266,7 +391,7 @@ func (r *splunkResult) alert(raw []byte, tag string) (alert.Alert, error) {
 		hashFile(&f, string(r.FileHash))
 		a.Entities.Files = []alert.File{f}
 	}
-	for _, m := range r.Mitre {
+	for _, m := range append(r.Mitre, r.MitreTechnique...) {
 		if isTechniqueID(m) {
 			a.Techniques = appendUnique(a.Techniques, m)
 		}
