@@ -1,0 +1,7 @@
+package normalize
+
+import "testing"
+
+func TestDetectProofpoint(t *testing.T) {
+	crowdstrikeDetectTable(t, "proofpoint", proofpointSamples)
+}
