@@ -72,7 +72,7 @@ func TestTriageExitCodes(t *testing.T) {
 		{"all good with config", []string{"triage", "--config", assistedConf, goodFile, wazuhFile}, ExitOK, 4, ""},
 		{"explicit format", []string{"triage", "--format", "wazuh", wazuhFile}, ExitOK, 1, ""},
 		{"wrong explicit format rejects", []string{"triage", "--format", "suricata", wazuhFile}, ExitRejected, 0, wazuhFile + ":1: "},
-		{"unknown format", []string{"triage", "--format", "qradar", goodFile}, ExitUsage, 0, `unknown format "qradar"`},
+		{"unknown format", []string{"triage", "--format", "no-such-format", goodFile}, ExitUsage, 0, `unknown format "no-such-format"`},
 		{"unknown tenant", []string{"triage", "--tenant", "initech", goodFile}, ExitUsage, 0, `unknown tenant "initech"`},
 		{"unknown tenant in config", []string{"triage", "--config", assistedConf, "--tenant", "default", goodFile}, ExitUsage, 0, `unknown tenant "default"`},
 		{"missing input", []string{"triage", "testdata/alerts/absent.jsonl"}, ExitUsage, 0, "absent.jsonl"},
