@@ -24,7 +24,7 @@ func runTriage(ctx context.Context, e *env, args []string) int {
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
-	if *format != "auto" {
+	if *format != "auto" && *format != "generic" {
 		if _, ok := normalize.Lookup(*format); !ok {
 			fmt.Fprintf(e.stderr, "winnow triage: unknown format %q (known: auto, %s)\n", *format, strings.Join(normalize.Names(), ", "))
 			return ExitUsage
@@ -33,6 +33,15 @@ func runTriage(ctx context.Context, e *env, args []string) int {
 	cfg, code := loadConfig(e, "triage", *cfgPath)
 	if code >= 0 {
 		return code
+	}
+	norm, err := configuredNormalizer(cfg)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "winnow triage: %v\n", err)
+		return ExitUsage
+	}
+	if !norm.Has(*format) {
+		fmt.Fprintf(e.stderr, "winnow triage: format %q needs formats.generic mappings in the configuration\n", *format)
+		return ExitUsage
 	}
 	if *tenant != "" {
 		if _, ok := cfg.Tenant(*tenant); !ok {
@@ -72,10 +81,11 @@ func runTriage(ctx context.Context, e *env, args []string) int {
 
 	out := bufio.NewWriterSize(e.stdout, 256<<10)
 	r := &pipeline.Runner{
-		Engine:  eng,
-		Format:  *format,
-		Tenant:  *tenant,
-		Workers: *workers,
+		Engine:     eng,
+		Format:     *format,
+		Normalizer: norm,
+		Tenant:     *tenant,
+		Workers:    *workers,
 		OnReject: func(rj pipeline.Rejection) {
 			fmt.Fprintf(e.stderr, "winnow triage: rejected %s\n", rj)
 		},
@@ -112,4 +122,25 @@ func loadConfig(e *env, cmd, path string) (*config.Config, int) {
 		return nil, ExitUsage
 	}
 	return cfg, -1
+}
+
+// configuredNormalizer compiles the configuration's generic mappings; with
+// none it returns nil, the registered formats alone.
+func configuredNormalizer(cfg *config.Config) (*normalize.Normalizer, error) {
+	if len(cfg.Formats.Generic) == 0 {
+		return nil, nil
+	}
+	var extra []normalize.Format
+	for _, g := range cfg.Formats.Generic {
+		m := normalize.GenericMapping{Fields: g.Fields.Map(), SeverityMap: g.SeverityMap}
+		if g.Match != nil {
+			m.Match = normalize.GenericMatch{Field: g.Match.Field, Equals: g.Match.Equals}
+		}
+		f, err := normalize.NewGeneric(g.Name, m)
+		if err != nil {
+			return nil, fmt.Errorf("formats.generic: %w", err)
+		}
+		extra = append(extra, f)
+	}
+	return normalize.NewNormalizer(extra...), nil
 }

@@ -44,6 +44,9 @@ type Runner struct {
 	Engine *Engine
 	// Format is the normaliser to use; "" or "auto" detects per record.
 	Format string
+	// Normalizer adds run-time formats (configured generic mappings) to
+	// the registered ones; nil means the registered formats only.
+	Normalizer *normalize.Normalizer
 	// Tenant, when set, is given to every alert.
 	Tenant string
 	// Workers decide batches in parallel; 0 means GOMAXPROCS.
@@ -170,7 +173,7 @@ func (r *Runner) decideBatch(b *batch) {
 		// A record is decided whole or rejected whole: decisions of an
 		// envelope whose later element fails are not written.
 		mark := b.out.Len()
-		err := normalize.NormalizeAll(r.Format, it.rec.Data, func(a alert.Alert) error {
+		err := r.Normalizer.NormalizeAll(r.Format, it.rec.Data, func(a alert.Alert) error {
 			if r.Tenant != "" {
 				a.Tenant = r.Tenant
 			}
