@@ -42,16 +42,12 @@ func defenderIsIncident(fs Fields) bool {
 	return fs.Has("incidentId") && fs.Has("incidentName") && fs.Has("alerts")
 }
 
+// defenderIncident holds the incident members each of its alerts carries
+// as tags; severity and times come from the alerts themselves.
 type defenderIncident struct {
-	IncidentID     text              `json:"incidentId"`
-	IncidentName   text              `json:"incidentName"`
-	Severity       text              `json:"severity"`
-	Status         text              `json:"status"`
-	Classification text              `json:"classification"`
-	Determination  text              `json:"determination"`
-	CreatedTime    text              `json:"createdTime"`
-	Tags           texts             `json:"tags"`
-	Alerts         []json.RawMessage `json:"alerts"`
+	IncidentID   text
+	IncidentName text
+	Tags         texts
 }
 
 type defenderAlert struct {
@@ -109,40 +105,64 @@ func (defender) NormalizeAll(raw []byte, emit func(alert.Alert) error) error {
 	if !jsonscan.Valid(raw) {
 		return errors.New("defender record is not valid JSON")
 	}
-	var list bool
+	var list []byte
 	if err := withFields(raw, func(fs Fields) error {
-		v := fs.Value("value")
-		list = len(v) > 0 && v[0] == '['
+		if v := fs.Value("value"); len(v) > 0 && v[0] == '[' {
+			list = v
+		}
 		return nil
 	}); err != nil {
 		return err
 	}
-	if !list {
+	if list == nil {
 		return defenderIncidentAlerts(raw, emit)
 	}
-	var env struct {
-		Value []json.RawMessage `json:"value"`
-	}
-	if err := json.Unmarshal(raw, &env); err != nil {
-		return fmt.Errorf("decode defender list: %w", err)
-	}
-	for i, el := range env.Value {
+	return msgraphElements(list, func(i int, el []byte) error {
 		if err := defenderIncidentAlerts(el, emit); err != nil {
 			return fmt.Errorf("defender value[%d]: %w", i, err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
+// defenderIncidentAlerts reads the incident's own members from the
+// scanned object and decodes each alert once.
 func defenderIncidentAlerts(raw []byte, emit func(alert.Alert) error) error {
 	var in defenderIncident
-	if err := json.Unmarshal(raw, &in); err != nil {
-		return fmt.Errorf("decode defender incident: %w", err)
+	var alerts []byte
+	err := withFields(raw, func(fs Fields) error {
+		for _, f := range fs {
+			var t *text
+			switch string(f.Key) {
+			case "incidentId":
+				t = &in.IncidentID
+			case "incidentName":
+				t = &in.IncidentName
+			case "tags":
+				if err := in.Tags.UnmarshalJSON(f.Value); err != nil {
+					return fmt.Errorf("defender incident tags: %w", err)
+				}
+			case "alerts":
+				alerts = f.Value
+			}
+			if t != nil {
+				if err := t.UnmarshalJSON(f.Value); err != nil {
+					return fmt.Errorf("defender incident %s: %w", f.Key, err)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if in.IncidentID == "" {
 		return errors.New("defender incident without incidentId")
 	}
-	for i, el := range in.Alerts {
+	if len(alerts) == 0 || alerts[0] != '[' {
+		return nil
+	}
+	return msgraphElements(alerts, func(i int, el []byte) error {
 		var r defenderAlert
 		if err := json.Unmarshal(el, &r); err != nil {
 			return fmt.Errorf("decode defender incident %s alert %d: %w", in.IncidentID, i, err)
@@ -152,11 +172,8 @@ func defenderIncidentAlerts(raw []byte, emit func(alert.Alert) error) error {
 			return fmt.Errorf("defender incident %s alert %d: %w", in.IncidentID, i, err)
 		}
 		a.Raw = el
-		if err := emit(a); err != nil {
-			return err
-		}
-	}
-	return nil
+		return emit(a)
+	})
 }
 
 func (r *defenderAlert) alert(in *defenderIncident, raw []byte) (alert.Alert, error) {

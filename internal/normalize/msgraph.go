@@ -70,6 +70,30 @@ func msgraphFirst(arr []byte) []byte {
 	return arr[i:end]
 }
 
+// msgraphElements calls fn with each element of the JSON array arr, which
+// the caller has validated; it finds them with the byte scanner instead of
+// decoding the array, since each element is decoded afterwards anyway.
+func msgraphElements(arr []byte, fn func(i int, el []byte) error) error {
+	if len(arr) == 0 || arr[0] != '[' {
+		return errors.New("not a JSON array")
+	}
+	i := skipWS(arr, 1)
+	for n := 0; i < len(arr) && arr[i] != ']'; n++ {
+		end := valueEnd(arr, i)
+		if end <= i {
+			return fmt.Errorf("bad array element at byte %d", i)
+		}
+		if err := fn(n, arr[i:end]); err != nil {
+			return err
+		}
+		i = skipWS(arr, end)
+		if i < len(arr) && arr[i] == ',' {
+			i = skipWS(arr, i+1)
+		}
+	}
+	return nil
+}
+
 type msgraphUser struct {
 	AccountName       text `json:"accountName"`
 	DomainName        text `json:"domainName"`
@@ -199,29 +223,24 @@ func (msgraph) NormalizeAll(raw []byte, emit func(alert.Alert) error) error {
 	if !jsonscan.Valid(raw) {
 		return errors.New("msgraph record is not valid JSON")
 	}
-	var list bool
+	var list []byte
 	if err := withFields(raw, func(fs Fields) error {
-		v := fs.Value("value")
-		list = len(v) > 0 && v[0] == '['
+		if v := fs.Value("value"); len(v) > 0 && v[0] == '[' {
+			list = v
+		}
 		return nil
 	}); err != nil {
 		return err
 	}
-	if !list {
+	if list == nil {
 		return msgraphResource(raw, emit)
 	}
-	var env struct {
-		Value []json.RawMessage `json:"value"`
-	}
-	if err := json.Unmarshal(raw, &env); err != nil {
-		return fmt.Errorf("decode msgraph list: %w", err)
-	}
-	for i, el := range env.Value {
+	return msgraphElements(list, func(i int, el []byte) error {
 		if err := msgraphResource(el, emit); err != nil {
 			return fmt.Errorf("msgraph value[%d]: %w", i, err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // msgraphResource emits the alerts of one alert or incident object.

@@ -240,15 +240,20 @@ func (sentinel) NormalizeAll(raw []byte, emit func(alert.Alert) error) error {
 	if !jsonscan.Valid(raw) {
 		return errors.New("sentinel record is not valid JSON")
 	}
-	var isRow bool
-	if err := withFields(raw, func(fs Fields) error { isRow = sentinelIsRow(fs); return nil }); err != nil {
+	var a alert.Alert
+	isRow := false
+	err := withFields(raw, func(fs Fields) error {
+		if isRow = sentinelIsRow(fs); !isRow {
+			return nil
+		}
+		var err error
+		a, err = sentinelRowFields(raw, fs)
+		return err
+	})
+	if err != nil {
 		return err
 	}
 	if isRow {
-		a, err := sentinelNormalizeRow(raw)
-		if err != nil {
-			return err
-		}
 		a.Raw = raw
 		return emit(a)
 	}
@@ -303,17 +308,22 @@ func sentinelTables(raw []byte, emit func(alert.Alert) error) error {
 }
 
 func sentinelNormalizeRow(raw []byte) (alert.Alert, error) {
-	var r sentinelRow
+	var a alert.Alert
 	err := withFields(raw, func(fs Fields) error {
-		for _, f := range fs {
-			if err := r.set(string(f.Key), f.Value); err != nil {
-				return err
-			}
-		}
-		return nil
+		var err error
+		a, err = sentinelRowFields(raw, fs)
+		return err
 	})
-	if err != nil {
-		return alert.Alert{}, err
+	return a, err
+}
+
+// sentinelRowFields normalises a row from its scanned columns.
+func sentinelRowFields(raw []byte, fs Fields) (alert.Alert, error) {
+	var r sentinelRow
+	for _, f := range fs {
+		if err := r.set(string(f.Key), f.Value); err != nil {
+			return alert.Alert{}, err
+		}
 	}
 	if r.SystemAlertID != "" || r.AlertName != "" {
 		return r.securityAlert(raw)
