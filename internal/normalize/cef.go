@@ -45,10 +45,10 @@ func (cef) Name() string { return "cef" }
 func (cef) Detect(Fields, []byte) bool { return false }
 
 // DetectText claims a line whose first CEF/LEEF marker is "CEF:" followed
-// by a version digit and '|'.
+// by a version number and '|'.
 func (cef) DetectText(raw []byte) bool {
 	m, i := syslogMarker(raw)
-	return m == "CEF" && i+5 < len(raw) && raw[i+4] >= '0' && raw[i+4] <= '9'
+	return m == "CEF" && syslogVersioned(raw, i+len("CEF:"))
 }
 
 func (cef) Normalize(raw []byte) (alert.Alert, error) {

@@ -47,10 +47,10 @@ func (leef) Name() string { return "leef" }
 func (leef) Detect(Fields, []byte) bool { return false }
 
 // DetectText claims a line whose first CEF/LEEF marker is "LEEF:" followed
-// by a version digit.
+// by a version number and '|'.
 func (leef) DetectText(raw []byte) bool {
 	m, i := syslogMarker(raw)
-	return m == "LEEF" && i+6 < len(raw) && raw[i+5] >= '0' && raw[i+5] <= '9'
+	return m == "LEEF" && syslogVersioned(raw, i+len("LEEF:"))
 }
 
 func (leef) Normalize(raw []byte) (alert.Alert, error) {

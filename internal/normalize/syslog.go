@@ -44,6 +44,22 @@ func syslogMarker(raw []byte) (string, int) {
 
 func syslogBoundary(raw []byte, i int) bool { return i == 0 || raw[i-1] == ' ' }
 
+// syslogVersioned reports whether raw[i:] is a version ("0", "1.0") of at
+// most four characters followed by '|', as after "CEF:" and "LEEF:"; it
+// keeps prose such as "CEF:0 lines" from being claimed.
+func syslogVersioned(raw []byte, i int) bool {
+	for j := i; j < len(raw) && j <= i+4; j++ {
+		switch c := raw[j]; {
+		case c == '|':
+			return j > i
+		case c >= '0' && c <= '9', c == '.' && j > i:
+		default:
+			return false
+		}
+	}
+	return false
+}
+
 // syslogParse reads the header in front of a payload (the bytes before the
 // marker). An empty prefix is no header; a prefix that is neither syslog
 // form is an error, so that arbitrary text before "CEF:" is not silently
