@@ -163,6 +163,7 @@ var elasticPrefixes = func() map[string]bool {
 // elasticDoc collects the slots of one document; multi-valued slots keep
 // every value.
 type elasticDoc struct {
+	envID      string // _id of a search hit, value.id of an es_archiver doc
 	one        [elasticSlots]text
 	hostIPs    texts
 	tags       texts
@@ -259,40 +260,6 @@ func (d *elasticDoc) set(slot elasticSlot, v []byte) error {
 	return d.one[slot].UnmarshalJSON(v)
 }
 
-// walk visits the members of the object raw whose dotted path (prefix plus
-// key, keys themselves possibly dotted) is wanted, descending only into
-// objects that may hold wanted fields. path is a scratch buffer.
-func (d *elasticDoc) walk(raw []byte, path []byte, depth int) error {
-	if depth > 32 {
-		return errors.New("elastic document nested too deeply")
-	}
-	return withFields(raw, func(fs Fields) error {
-		for _, f := range fs {
-			p := path
-			if len(p) > 0 {
-				p = append(p, '.')
-			}
-			p = append(p, f.Key...)
-			if slot, ok := elasticPaths[string(p)]; ok {
-				// threat is both a wanted object and a prefix: an object
-				// is walked for its dotted members instead.
-				if slot != elasticThreat || f.Value[0] == '[' {
-					if err := d.set(slot, f.Value); err != nil {
-						return fmt.Errorf("elastic field %s: %w", p, err)
-					}
-					continue
-				}
-			}
-			if len(f.Value) > 0 && f.Value[0] == '{' && elasticPrefixes[string(p)] {
-				if err := d.walk(f.Value, p, depth+1); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-}
-
 func (elastic) Name() string { return "elastic" }
 
 func (elastic) Detect(fs Fields, _ []byte) bool {
@@ -348,62 +315,20 @@ func elasticIsDoc(fs Fields) bool {
 	return kind && (fs.Has("Endpoint") || fs.Has("rule") || fs.Has("rule.name") || fs.Has("agent") || fs.Has("agent.type"))
 }
 
-// elasticEnvelope is the wrapper around a stored document, if any.
-type elasticEnvelope struct {
-	id  string
-	src []byte
-}
-
-func elasticUnwrap(raw []byte) (elasticEnvelope, error) {
-	var env elasticEnvelope
-	err := withFields(raw, func(fs Fields) error {
-		env.src = raw
-		switch {
-		case fs.StringIs("type", "doc") && fs.Has("value"):
-			v := fs.Value("value")
-			if v[0] != '{' {
-				return errors.New("es_archiver value is not an object")
-			}
-			return withFields(v, func(in Fields) error {
-				return env.fill(in.Value("id"), in.Value("source"))
-			})
-		case fs.Has("_index") && fs.Has("_source"):
-			return env.fill(fs.Value("_id"), fs.Value("_source"))
-		}
-		return nil
-	})
-	return env, err
-}
-
-func (env *elasticEnvelope) fill(id, src []byte) error {
-	if len(src) == 0 || src[0] != '{' {
-		return errors.New("elastic document source is not an object")
-	}
-	env.src = src
-	if id != nil {
-		var t text
-		if err := t.UnmarshalJSON(id); err != nil {
-			return fmt.Errorf("elastic document id: %w", err)
-		}
-		env.id = string(t)
-	}
-	return nil
-}
-
 func (elastic) Normalize(raw []byte) (alert.Alert, error) {
 	if !jsonscan.Valid(raw) {
 		return alert.Alert{}, errors.New("elastic alert is not valid JSON")
 	}
-	env, err := elasticUnwrap(raw)
-	if err != nil {
-		return alert.Alert{}, err
+	i := skipWS(raw, 0)
+	if i >= len(raw) || raw[i] != '{' {
+		return alert.Alert{}, errors.New("elastic alert is not a JSON object")
 	}
 	var d elasticDoc
 	var buf [128]byte
-	if err := d.walk(env.src, buf[:0], 0); err != nil {
+	if _, err := d.object(raw, i, buf[:0], elasticTop, 0); err != nil {
 		return alert.Alert{}, err
 	}
-	return d.alert(env.id, raw)
+	return d.alert(d.envID, raw)
 }
 
 func (d *elasticDoc) v(s elasticSlot) string { return string(d.one[s]) }

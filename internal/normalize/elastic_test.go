@@ -79,7 +79,12 @@ func TestElastic(t *testing.T) {
 		{
 			name:    "es_archiver value not an object",
 			raw:     `{"type":"doc","value":[1]}`,
-			wantErr: "not an object",
+			wantErr: "without kibana.alert.rule.name",
+		},
+		{
+			name:    "not an object",
+			raw:     `["kibana.alert.rule.name"]`,
+			wantErr: "not a JSON object",
 		},
 		{
 			name:    "threat of the wrong type",
