@@ -1,0 +1,99 @@
+-- 0001: the initial schema. Times are Unix nanoseconds (UTC) in INTEGER
+-- columns; model values are JSON in TEXT columns.
+
+CREATE TABLE alerts (
+	seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+	tenant       TEXT    NOT NULL,
+	alert_id     TEXT    NOT NULL,
+	time         INTEGER NOT NULL,
+	received_at  INTEGER NOT NULL,
+	decided_at   INTEGER NOT NULL,
+	source       TEXT    NOT NULL,
+	disposition  TEXT    NOT NULL,
+	verdict      TEXT    NOT NULL,
+	priority     TEXT    NOT NULL,
+	score        INTEGER NOT NULL,
+	alert        TEXT    NOT NULL,
+	decision     TEXT    NOT NULL,
+	UNIQUE (tenant, alert_id)
+);
+CREATE INDEX alerts_time ON alerts (tenant, time, seq);
+CREATE INDEX alerts_disposition ON alerts (tenant, disposition, time, seq);
+CREATE INDEX alerts_priority ON alerts (tenant, priority, time, seq);
+CREATE INDEX alerts_score ON alerts (tenant, score, time);
+
+CREATE TABLE entities (
+	tenant TEXT    NOT NULL,
+	kind   TEXT    NOT NULL,
+	value  TEXT    NOT NULL,
+	time   INTEGER NOT NULL,
+	seq    INTEGER NOT NULL REFERENCES alerts (seq),
+	PRIMARY KEY (tenant, kind, value, time, seq)
+) WITHOUT ROWID;
+CREATE INDEX entities_seq ON entities (seq);
+
+CREATE TABLE feedback (
+	id          INTEGER PRIMARY KEY AUTOINCREMENT,
+	tenant      TEXT    NOT NULL,
+	alert_id    TEXT    NOT NULL,
+	time        INTEGER NOT NULL,
+	analyst     TEXT    NOT NULL,
+	verdict     TEXT    NOT NULL,
+	disposition TEXT    NOT NULL,
+	comment     TEXT    NOT NULL,
+	FOREIGN KEY (tenant, alert_id) REFERENCES alerts (tenant, alert_id)
+);
+CREATE INDEX feedback_alert ON feedback (tenant, alert_id, id);
+CREATE INDEX feedback_tenant ON feedback (tenant, id);
+
+CREATE TABLE incidents (
+	tenant   TEXT    NOT NULL,
+	id       TEXT    NOT NULL,
+	title    TEXT    NOT NULL,
+	status   TEXT    NOT NULL,
+	severity TEXT    NOT NULL,
+	created  INTEGER NOT NULL,
+	updated  INTEGER NOT NULL,
+	body     TEXT,
+	PRIMARY KEY (tenant, id)
+);
+CREATE INDEX incidents_updated ON incidents (tenant, updated);
+
+CREATE TABLE incident_alerts (
+	tenant      TEXT NOT NULL,
+	incident_id TEXT NOT NULL,
+	alert_id    TEXT NOT NULL,
+	PRIMARY KEY (tenant, incident_id, alert_id),
+	FOREIGN KEY (tenant, incident_id) REFERENCES incidents (tenant, id) ON DELETE CASCADE
+);
+CREATE INDEX incident_alerts_alert ON incident_alerts (tenant, alert_id);
+
+CREATE TABLE enrichment_cache (
+	provider   TEXT    NOT NULL,
+	key        TEXT    NOT NULL,
+	value      BLOB,
+	negative   INTEGER NOT NULL,
+	stored_at  INTEGER NOT NULL,
+	expires_at INTEGER NOT NULL,
+	PRIMARY KEY (provider, key)
+);
+CREATE INDEX enrichment_cache_expires ON enrichment_cache (expires_at);
+
+CREATE TABLE audit (
+	seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+	tenant    TEXT    NOT NULL,
+	time      INTEGER NOT NULL,
+	kind      TEXT    NOT NULL,
+	payload   BLOB    NOT NULL,
+	prev_hash BLOB,
+	hash      BLOB
+);
+CREATE INDEX audit_tenant ON audit (tenant, seq);
+
+-- The audit log is append-only: the store refuses to change history even
+-- when asked through raw SQL. The hash chain detects what these cannot stop
+-- (an edit of the file itself).
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
