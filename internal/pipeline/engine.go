@@ -94,47 +94,77 @@ func (e *Engine) ContentVersion() string { return e.weights.Version() }
 // DefaultTenant is the tenant given to alerts that name none.
 func (e *Engine) DefaultTenant() string { return e.cfg.DefaultTenant }
 
-// Decide runs every stage after normalisation on one alert. An alert whose
+// Prepared is an alert after the stateless stages (ioc, enrich, attack and
+// the inventory lookups), ready for the stages that decide.
+type Prepared struct {
+	Alert       alert.Alert
+	Observables []alert.Observable
+	Techniques  []alert.Technique
+	tenant      *tenantState
+	score       score.Input
+}
+
+// Prepare runs the stateless stages on one normalised alert. It is pure and
+// safe for concurrent use: the Runner calls it on all cores. An alert whose
 // tenant is empty is routed by the configuration's match rules (agent and
 // host names), else given the default tenant; an unknown tenant is an
 // error, never silently someone else's.
-func (e *Engine) Decide(a *alert.Alert) (alert.Decision, error) {
+func (e *Engine) Prepare(a *alert.Alert) (*Prepared, error) {
 	if a.Tenant == "" {
 		a.Tenant = e.route(a)
 	}
 	ts, ok := e.tenants[a.Tenant]
 	if !ok {
-		return alert.Decision{}, fmt.Errorf("unknown tenant %q", a.Tenant)
+		return nil, fmt.Errorf("unknown tenant %q", a.Tenant)
 	}
-
-	obs := ts.x.Alert(nil, a)
-	e.offline.Enrich(obs)
-	techs := e.mapper.Map(a)
-
-	asset := e.assetContext(ts.cfg, a, obs)
-	user := e.userContext(ts.cfg, a)
-	local := a.Time.In(ts.cfg.Location())
-	in := score.Input{
+	p := &Prepared{Alert: *a, tenant: ts}
+	a = &p.Alert
+	p.Observables = ts.x.Alert(nil, a)
+	e.offline.Enrich(p.Observables)
+	p.Techniques = e.mapper.Map(a)
+	p.score = score.Input{
 		Alert:       a,
-		Observables: obs,
-		Techniques:  e.techniqueInfo(techs),
-		Asset:       asset,
-		User:        user,
+		Observables: p.Observables,
+		Techniques:  e.techniqueInfo(p.Techniques),
+		Asset:       e.assetContext(ts.cfg, a, p.Observables),
+		User:        e.userContext(ts.cfg, a),
 		OffHours:    !a.Time.IsZero() && !ts.cfg.InBusinessHours(a.Time),
-		LocalTime:   local.Format("Mon 15:04 MST"),
+		LocalTime:   a.Time.In(ts.cfg.Location()).Format("Mon 15:04 MST"),
 	}
-	sr := e.weights.Score(&in)
-	cr := classify.Classify(ts.policy, &classify.Input{
-		Score: sr, Alert: a, Observables: obs, Asset: asset, User: user,
-	})
+	return p, nil
+}
 
+// Decide runs every stage after normalisation on one alert: Prepare, then
+// scoring and classification. It is safe for concurrent use.
+func (e *Engine) Decide(a *alert.Alert) (alert.Decision, error) {
+	p, err := e.Prepare(a)
+	if err != nil {
+		return alert.Decision{}, err
+	}
+	d := e.conclude(p)
+	*a = p.Alert
+	return d, nil
+}
+
+// conclude scores and classifies a prepared alert.
+func (e *Engine) conclude(p *Prepared) alert.Decision {
+	a := &p.Alert
+	sr := e.weights.Score(&p.score)
+	cr := classify.Classify(p.tenant.policy, &classify.Input{
+		Score: sr, Alert: a, Observables: p.Observables, Asset: p.score.Asset, User: p.score.User,
+	})
+	return decision(a, p, sr, cr)
+}
+
+// decision assembles the output record; empty lists are [] in the output.
+func decision(a *alert.Alert, p *Prepared, sr score.Result, cr classify.Result) alert.Decision {
+	techs, obs, actions := p.Techniques, p.Observables, cr.Actions
 	if techs == nil {
 		techs = []alert.Technique{}
 	}
 	if obs == nil {
 		obs = []alert.Observable{}
 	}
-	actions := cr.Actions
 	if actions == nil {
 		actions = []alert.Action{}
 	}
@@ -155,7 +185,7 @@ func (e *Engine) Decide(a *alert.Alert) (alert.Decision, error) {
 		IncidentID:  nil,
 		Actions:     actions,
 		Reasoning:   cr.Reasoning,
-	}, nil
+	}
 }
 
 func (e *Engine) route(a *alert.Alert) string {
