@@ -385,6 +385,11 @@ func (r *sentinelRow) securityAlert(raw []byte) (alert.Alert, error) {
 	if r.ProviderName != "" {
 		a.Rule.Tags = append(a.Rule.Tags, "provider:"+string(r.ProviderName))
 	}
+	if r.VendorOriginalID != "" && string(r.VendorOriginalID) != a.ID {
+		// The product's own alert ID (Defender's da6375..._1), for joining
+		// with the same alert read from its own API.
+		a.Rule.Tags = append(a.Rule.Tags, "vendor_alert:"+string(r.VendorOriginalID))
+	}
 	if ext.IncidentID != "" {
 		a.Rule.Tags = append(a.Rule.Tags, "provider_incident:"+string(ext.IncidentID))
 	}
