@@ -86,7 +86,7 @@ func cefParse(line string) (cefEvent, error) {
 	if !syslogDigits(ev.header[0]) {
 		return ev, fmt.Errorf("%w: version %q is not a number", errCEF, ev.header[0])
 	}
-	ev.ext = cefExtension(rest, ev.ext)
+	ev.ext = cefExtension(rest, make([]cefPair, 0, strings.Count(rest, "=")))
 	return ev, nil
 }
 

@@ -95,7 +95,7 @@ func leefParse(line string) (leefEvent, error) {
 	if delim == '\t' && !strings.Contains(rest, "\t") && strings.Contains(rest, "|") {
 		delim = '|'
 	}
-	ev.attrs = leefAttributes(rest, delim, ev.attrs)
+	ev.attrs = leefAttributes(rest, delim, make([]cefPair, 0, strings.Count(rest, "=")))
 	return ev, nil
 }
 
