@@ -74,6 +74,9 @@ type Action struct {
 	Risk             string `json:"risk"`
 	RequiresApproval bool   `json:"requires_approval"`
 	Status           string `json:"status"`
+	// Params are the action's settings ("duration": "30d"); JSON writes
+	// the keys sorted, so the output stays deterministic.
+	Params map[string]string `json:"params,omitempty"`
 }
 
 // Decision is the pipeline's explainable output for one alert. Its JSON form
