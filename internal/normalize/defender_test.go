@@ -3,6 +3,8 @@ package normalize
 import (
 	"strings"
 	"testing"
+
+	"github.com/winnow-soc/winnow/alert"
 )
 
 var defenderSamples = []string{
@@ -53,7 +55,7 @@ func TestDefender(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := allSummaries(t, "defender", tt.raw)
+			got, err := msgraphSummaries(t, "defender", tt.raw)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want it to mention %q", err, tt.wantErr)
@@ -82,8 +84,8 @@ func TestDefenderPhishEmail(t *testing.T) {
 	if len(recs) != 1 {
 		t.Fatalf("%d records, want 1", len(recs))
 	}
-	var got []alertT
-	if err := NormalizeAll("auto", recs[0].Data, func(a alertT) error { got = append(got, a); return nil }); err != nil {
+	var got []alert.Alert
+	if err := NormalizeAll("auto", recs[0].Data, func(a alert.Alert) error { got = append(got, a); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 1 || got[0].Entities.Email == nil {

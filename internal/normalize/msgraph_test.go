@@ -3,6 +3,8 @@ package normalize
 import (
 	"strings"
 	"testing"
+
+	"github.com/winnow-soc/winnow/alert"
 )
 
 var msgraphSamples = []string{
@@ -19,13 +21,13 @@ func TestMsgraphGolden(t *testing.T) {
 	}
 }
 
-// allSummaries normalises raw with NormalizeAll and joins the alerts'
+// msgraphSummaries normalises raw with NormalizeAll and joins the alerts'
 // summaries with " || ".
-func allSummaries(t *testing.T, format, raw string) (string, error) {
+func msgraphSummaries(t *testing.T, format, raw string) (string, error) {
 	t.Helper()
 	var got []string
-	err := NormalizeAll(format, []byte(raw), func(a alertT) error {
-		got = append(got, summary(a)+"|"+fullSummary(t, a))
+	err := NormalizeAll(format, []byte(raw), func(a alert.Alert) error {
+		got = append(got, summary(a)+"|"+sentinelFullSummary(t, a))
 		return nil
 	})
 	return strings.Join(got, " || "), err
@@ -86,7 +88,7 @@ func TestMsgraph(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := allSummaries(t, "auto", tt.raw)
+			got, err := msgraphSummaries(t, "auto", tt.raw)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want it to mention %q", err, tt.wantErr)

@@ -128,19 +128,16 @@ func sentinelBench(b *testing.B, name string, files []string) {
 	b.ReportMetric(float64(alerts)/b.Elapsed().Seconds(), "alerts/s")
 }
 
-// alertT shortens callback signatures in tests.
-type alertT = alert.Alert
-
-// quoteJSON encodes s as a JSON string, as Log Analytics sends dynamic
+// sentinelQuote encodes s as a JSON string, as Log Analytics sends dynamic
 // columns.
-func quoteJSON(s string) string {
+func sentinelQuote(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
 
-// fullSummary is the alert as JSON without Raw, for checks on fields
+// sentinelFullSummary is the alert as JSON without Raw, for checks on fields
 // summary leaves out.
-func fullSummary(t *testing.T, a alert.Alert) string {
+func sentinelFullSummary(t *testing.T, a alert.Alert) string {
 	t.Helper()
 	a.Raw = nil
 	b, err := json.Marshal(a)
@@ -149,6 +146,3 @@ func fullSummary(t *testing.T, a alert.Alert) string {
 	}
 	return string(b)
 }
-
-// ingestRecord shortens benchmark declarations.
-type ingestRecord = ingest.Record

@@ -3,6 +3,8 @@ package normalize
 import (
 	"strings"
 	"testing"
+
+	"github.com/winnow-soc/winnow/alert"
 )
 
 var sentinelSamples = []string{
@@ -36,12 +38,12 @@ const sentinelEntitiesJSON = `[{"$id":"2","HostName":"ws1","DnsDomain":"corp.exa
 // TestSentinel checks shapes the CSV samples lack: typed JSON rows, the
 // query API's table envelope, $ref resolution, list columns and errors.
 func TestSentinel(t *testing.T) {
-	entities := quoteJSON(sentinelEntitiesJSON)
+	entities := sentinelQuote(sentinelEntitiesJSON)
 	tests := []struct {
 		name    string
 		raw     string
 		want    string                         // summary(a)
-		check   func(t *testing.T, got string) // over fullSummary
+		check   func(t *testing.T, got string) // over sentinelFullSummary
 		wantErr string
 	}{
 		{
@@ -116,7 +118,7 @@ func TestSentinel(t *testing.T) {
 				t.Errorf("\n got %s\nwant %s", got, tt.want)
 			}
 			if tt.check != nil {
-				tt.check(t, fullSummary(t, a))
+				tt.check(t, sentinelFullSummary(t, a))
 			}
 		})
 	}
@@ -126,7 +128,7 @@ func TestSentinelTables(t *testing.T) {
 	raw := `{"tables":[{"name":"PrimaryResult","columns":[{"name":"TimeGenerated","type":"datetime"},{"name":"SystemAlertId","type":"string"},{"name":"AlertName","type":"string"},{"name":"AlertSeverity","type":"string"}],` +
 		`"rows":[["2024-07-04T22:35:00Z","id1","First","Low"],["2024-07-05T22:35:00Z","id2","Second","High"]]}]}`
 	var got []string
-	err := NormalizeAll("auto", []byte(raw), func(a alertT) error {
+	err := NormalizeAll("auto", []byte(raw), func(a alert.Alert) error {
 		got = append(got, a.ID+"|"+a.Title+"|"+string(a.Severity)+"|"+string(a.Raw))
 		return nil
 	})

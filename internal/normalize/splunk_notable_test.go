@@ -3,6 +3,8 @@ package normalize
 import (
 	"strings"
 	"testing"
+
+	"github.com/winnow-soc/winnow/internal/ingest"
 )
 
 var splunkNotableSamples = []string{
@@ -18,7 +20,7 @@ func TestSplunkNotable(t *testing.T) {
 		name    string
 		raw     string
 		want    string // summary(a), "" when detection must fail
-		check   string // in fullSummary
+		check   string // in sentinelFullSummary
 		wantErr string
 	}{
 		{
@@ -68,8 +70,8 @@ func TestSplunkNotable(t *testing.T) {
 			if got := summary(a); got != tt.want {
 				t.Errorf("\n got %s\nwant %s", got, tt.want)
 			}
-			if tt.check != "" && !strings.Contains(fullSummary(t, a), tt.check) {
-				t.Errorf("missing %s in %s", tt.check, fullSummary(t, a))
+			if tt.check != "" && !strings.Contains(sentinelFullSummary(t, a), tt.check) {
+				t.Errorf("missing %s in %s", tt.check, sentinelFullSummary(t, a))
 			}
 		})
 	}
@@ -106,7 +108,7 @@ func TestSplunkWebhook(t *testing.T) {
 func FuzzSplunkNotable(f *testing.F) { fuzzFormat(f, "splunk_notable") }
 
 func BenchmarkNormalizeSplunkNotable(b *testing.B) {
-	var recs []ingestRecord
+	var recs []ingest.Record
 	for _, file := range splunkNotableSamples {
 		recs = append(recs, records(b, file, 0)...)
 	}
