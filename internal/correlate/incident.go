@@ -1,0 +1,447 @@
+package correlate
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"math/bits"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/winnow-soc/winnow/alert"
+)
+
+// Timeline events.
+const (
+	EventAlertAdded    = "alert_added"
+	EventKindDetected  = "kind_detected"
+	EventRetroAttached = "retro_attached"
+	EventReinvestigate = "reinvestigate"
+	EventScoreRaised   = "score_raised"
+	EventMerged        = "merged"
+	EventLikelyAttack  = "likely_attack"
+)
+
+// incident is the mutable state behind an alert.Incident.
+type incident struct {
+	id         string
+	tenant     string
+	kinds      []string
+	members    []*rec // sorted by time, then arrival
+	keyCount   map[key]int
+	techniques []alert.Technique // in tactic order
+	mask       uint16
+	linkKeys   []key // entities shared by two or more members, sorted
+	top        int   // the highest member score
+	score      int
+	scored     bool // score set at least once
+	likely     bool
+	unchecked  []*rec // members not yet checked for re-investigation
+	reinvest   []string
+	timeline   []alert.TimelineEntry
+	scanned    map[key]bool
+	pending    []key // entities of members not yet searched retrospectively
+	retros     int   // alerts attached retrospectively
+	live       int   // members not yet evicted
+}
+
+// IncidentID is the stable ID of the incident whose first member is the
+// given alert: "inc-" and the first 16 hex digits of
+// sha256(tenant + "\x00" + alertID).
+func IncidentID(tenant, alertID string) string {
+	h := sha256.Sum256([]byte(tenant + "\x00" + alertID))
+	return "inc-" + hex.EncodeToString(h[:8])
+}
+
+func (inc *incident) first() time.Time { return inc.members[0].time }
+
+func (inc *incident) hasKind(k string) bool { return slices.Contains(inc.kinds, k) }
+
+func compareStrings(a, b string) int { return strings.Compare(a, b) }
+
+// target returns the incident r joins: the oldest of the incidents it links
+// (the others merged into it), else a new one named after the earliest of
+// r and the loose alerts it links.
+func (c *Correlator) target(t *tenant, r *rec, incs []*incident, loose []*rec, res *Result) *incident {
+	if len(incs) == 0 {
+		firstRec := r
+		for _, p := range loose {
+			if before(p, firstRec) {
+				firstRec = p
+			}
+		}
+		inc := &incident{
+			id: IncidentID(t.name, firstRec.id), tenant: t.name,
+			keyCount: map[key]int{}, scanned: map[key]bool{},
+		}
+		t.incidents[inc.id] = inc
+		res.New = true
+		return inc
+	}
+	slices.SortFunc(incs, func(a, b *incident) int {
+		if c := a.first().Compare(b.first()); c != 0 {
+			return c
+		}
+		return compareStrings(a.id, b.id)
+	})
+	dst := incs[0]
+	for _, src := range incs[1:] {
+		c.merge(t, dst, src, r)
+		res.Reasons = append(res.Reasons, fmt.Sprintf("alert %s links incidents %s and %s: merged into %s", r.id, dst.id, src.id, dst.id))
+	}
+	return dst
+}
+
+// merge moves everything of src into dst and forgets src.
+func (c *Correlator) merge(t *tenant, dst, src *incident, r *rec) {
+	for _, m := range src.members {
+		m.inc = dst
+		i, _ := slices.BinarySearchFunc(dst.members, m, func(a, b *rec) int {
+			if before(a, b) {
+				return -1
+			}
+			return 1
+		})
+		dst.members = slices.Insert(dst.members, i, m)
+	}
+	for k, n := range src.keyCount {
+		dst.keyCount[k] += n
+	}
+	dst.linkKeys = dst.linkKeys[:0]
+	for k, n := range dst.keyCount {
+		if n >= 2 {
+			dst.linkKeys = append(dst.linkKeys, k)
+		}
+	}
+	slices.SortFunc(dst.linkKeys, compareKeys)
+	dst.unchecked = append(dst.unchecked, src.unchecked...)
+	dst.top = max(dst.top, src.top)
+	for _, tech := range src.techniques {
+		c.addTechnique(dst, tech)
+	}
+	dst.mask |= src.mask
+	for _, k := range src.kinds {
+		if !dst.hasKind(k) {
+			dst.kinds = append(dst.kinds, k)
+		}
+	}
+	slices.Sort(dst.kinds)
+	for _, id := range src.reinvest {
+		if !slices.Contains(dst.reinvest, id) {
+			dst.reinvest = append(dst.reinvest, id)
+		}
+	}
+	for k := range src.scanned {
+		dst.scanned[k] = true
+	}
+	dst.pending = append(dst.pending, src.pending...)
+	dst.score = max(dst.score, src.score)
+	dst.likely = dst.likely || src.likely
+	dst.retros += src.retros
+	dst.live += src.live
+	dst.timeline = append(dst.timeline, src.timeline...)
+	slices.SortStableFunc(dst.timeline, func(a, b alert.TimelineEntry) int { return a.Time.Compare(b.Time) })
+	dst.timeline = append(dst.timeline, alert.TimelineEntry{
+		Time: r.time, AlertID: r.id, Event: EventMerged,
+		Detail: fmt.Sprintf("incident %s merged into this one", src.id),
+	})
+	delete(t.incidents, src.id)
+}
+
+// addMember puts p into inc and records it on the timeline.
+func (c *Correlator) addMember(inc *incident, p *rec, at time.Time, why string) {
+	p.inc = inc
+	inc.live++
+	i := len(inc.members)
+	for i > 0 && before(p, inc.members[i-1]) {
+		i--
+	}
+	inc.members = slices.Insert(inc.members, i, p)
+	inc.top = max(inc.top, p.score)
+	if !p.retro {
+		inc.unchecked = append(inc.unchecked, p)
+	}
+	for _, k := range p.keys {
+		inc.keyCount[k]++
+		if inc.keyCount[k] == 2 {
+			i, _ := slices.BinarySearchFunc(inc.linkKeys, k, compareKeys)
+			inc.linkKeys = slices.Insert(inc.linkKeys, i, k)
+		}
+		if !p.retro && !inc.scanned[k] {
+			inc.scanned[k] = true
+			inc.pending = append(inc.pending, k)
+		}
+	}
+	for _, tech := range p.techniques {
+		c.addTechnique(inc, tech)
+	}
+	inc.mask |= p.mask
+	event, detail := EventAlertAdded, why
+	if p.retro {
+		event = EventRetroAttached
+	}
+	inc.timeline = append(inc.timeline, alert.TimelineEntry{Time: at, AlertID: p.id, Event: event, Detail: detail})
+}
+
+// addTechnique inserts tech in tactic order (then ID) unless present.
+func (c *Correlator) addTechnique(inc *incident, tech alert.Technique) {
+	if slices.ContainsFunc(inc.techniques, func(x alert.Technique) bool { return x.ID == tech.ID }) {
+		return
+	}
+	pos := c.techniqueOrder(tech)
+	i, _ := slices.BinarySearchFunc(inc.techniques, tech, func(x, t alert.Technique) int {
+		if d := c.techniqueOrder(x) - pos; d != 0 {
+			return d
+		}
+		return compareStrings(x.ID, t.ID)
+	})
+	tech.Tactics = slices.Clone(tech.Tactics)
+	inc.techniques = slices.Insert(inc.techniques, i, tech)
+}
+
+// techniqueOrder is the kill-chain position of a technique's earliest
+// tactic; techniques without a known tactic sort last.
+func (c *Correlator) techniqueOrder(t alert.Technique) int {
+	best := numTactics
+	for _, tac := range t.Tactics {
+		if o, ok := c.order[tac]; ok && o < best {
+			best = o
+		}
+	}
+	return best
+}
+
+func (c *Correlator) addKind(inc *incident, kind string, r *rec, detail string) {
+	if inc.hasKind(kind) {
+		return
+	}
+	inc.kinds = append(inc.kinds, kind)
+	slices.Sort(inc.kinds)
+	inc.timeline = append(inc.timeline, alert.TimelineEntry{Time: r.time, AlertID: r.id, Event: EventKindDetected, Detail: kind + ": " + detail})
+}
+
+// rescore sets the incident score: the highest member score, plus the
+// kill-chain bonus for a kill chain, at most 100. A rise is recorded.
+func (c *Correlator) rescore(inc *incident, r *rec) {
+	s := float64(inc.top)
+	if inc.hasKind(alert.IncidentKillChain) {
+		s += c.w.chainBonus(bits.OnesCount16(inc.mask))
+	}
+	score := int(math.Round(min(max(s, 0), 100)))
+	if score > inc.score && inc.scored {
+		inc.timeline = append(inc.timeline, alert.TimelineEntry{
+			Time: r.time, AlertID: r.id, Event: EventScoreRaised,
+			Detail: fmt.Sprintf("score %d -> %d", inc.score, score),
+		})
+	}
+	inc.score = score
+	inc.scored = true
+}
+
+// needsReview reports whether a member was closed without a human looking:
+// auto-closed or judged false positive, unless an analyst said otherwise.
+func needsReview(m *rec) bool {
+	if m.feedback != "" {
+		return m.feedback == alert.FalsePositive
+	}
+	return m.disposition == alert.AutoClose || m.verdict == alert.FalsePositive
+}
+
+// likelyBecause names why the incident is a confirmed or likely attack, or
+// returns "" when it is not (yet).
+func (c *Correlator) likelyBecause(inc *incident) string {
+	if inc.score >= c.cfg.Investigate {
+		return fmt.Sprintf("incident score %d reaches the investigate threshold %d", inc.score, c.cfg.Investigate)
+	}
+	for _, m := range inc.members {
+		switch {
+		case m.feedback == alert.TruePositive:
+			return fmt.Sprintf("an analyst confirmed alert %s as a true positive", m.id)
+		case m.feedback == "" && (m.disposition == alert.Escalate || m.disposition == alert.Investigate):
+			return fmt.Sprintf("alert %s is to %s", m.id, m.disposition)
+		case m.feedback == "" && m.verdict == alert.TruePositive:
+			return fmt.Sprintf("alert %s is a true positive", m.id)
+		}
+	}
+	return ""
+}
+
+// judge makes the incident a likely attack when its members warrant it and
+// then reasons retrospectively: members that were closed unseen are
+// flagged, and closed alerts on the incident's entities within the
+// look-back window are attached and flagged. r is the alert being decided:
+// it is never flagged itself.
+func (c *Correlator) judge(t *tenant, inc *incident, r *rec, res *Result) {
+	// Feedback has no current alert: its events are dated at the
+	// incident's latest member, never by the wall clock.
+	at, atID := inc.members[len(inc.members)-1].time, ""
+	if r != nil {
+		at, atID = r.time, r.id
+	}
+	if !inc.likely {
+		why := c.likelyBecause(inc)
+		if why == "" {
+			return
+		}
+		inc.likely = true
+		inc.timeline = append(inc.timeline, alert.TimelineEntry{Time: at, AlertID: atID, Event: EventLikelyAttack, Detail: why})
+		res.Reasons = append(res.Reasons, fmt.Sprintf("incident %s is a likely attack: %s", inc.id, why))
+		inc.unchecked = append(inc.unchecked[:0], inc.members...)
+	}
+	for _, m := range inc.unchecked {
+		if m != r && !m.flagged && needsReview(m) {
+			c.flag(inc, m, at, fmt.Sprintf("member alert %s was closed as %s", m.id, closedAs(m)), res)
+		}
+	}
+	inc.unchecked = inc.unchecked[:0]
+	if len(inc.pending) == 0 {
+		return
+	}
+	from := at.Add(-c.cfg.Lookback)
+	var found []*rec
+	for _, k := range inc.pending {
+		e := t.entities[k]
+		if e == nil {
+			continue
+		}
+		for _, p := range e.recs {
+			if p.inc == nil && p != r && !p.time.Before(from) && !p.time.After(at) &&
+				needsReview(p) && !slices.Contains(found, p) {
+				found = append(found, p)
+			}
+		}
+	}
+	inc.pending = inc.pending[:0]
+	slices.SortFunc(found, func(a, b *rec) int {
+		if before(a, b) {
+			return 1
+		}
+		return -1
+	})
+	found = found[:min(len(found), max(c.cfg.RetroLimit-inc.retros, 0))]
+	slices.Reverse(found)
+	for _, p := range found {
+		p.retro = true
+		inc.retros++
+		shared := sharedKey(p, inc)
+		c.addMember(inc, p, at, fmt.Sprintf("shares %s; closed as %s", shared, closedAs(p)))
+		c.flag(inc, p, at, fmt.Sprintf("alert %s of %s, closed as %s, shares %s with the incident",
+			p.id, p.time.UTC().Format(time.RFC3339), closedAs(p), shared), res)
+	}
+}
+
+func (c *Correlator) flag(inc *incident, m *rec, at time.Time, why string, res *Result) {
+	m.flagged = true
+	inc.reinvest = append(inc.reinvest, m.id)
+	res.Reinvestigate = append(res.Reinvestigate, m.id)
+	inc.timeline = append(inc.timeline, alert.TimelineEntry{Time: at, AlertID: m.id, Event: EventReinvestigate, Detail: why})
+	res.Reasons = append(res.Reasons, fmt.Sprintf("re-investigate %s: incident %s is a likely attack", why, inc.id))
+}
+
+func closedAs(m *rec) string {
+	switch {
+	case m.feedback != "":
+		return string(m.feedback) + " by an analyst"
+	case m.disposition == alert.AutoClose:
+		return string(alert.AutoClose)
+	}
+	return string(m.verdict)
+}
+
+// sharedKey names the first entity p shares with the incident's other
+// members.
+func sharedKey(p *rec, inc *incident) key {
+	for _, k := range p.keys {
+		if inc.keyCount[k] > 0 {
+			return k
+		}
+	}
+	return key{}
+}
+
+// tacticPath names the tactics of a mask in kill-chain order.
+func (c *Correlator) tacticPath(mask uint16) string {
+	var names []string
+	for m := mask; m != 0; m &= m - 1 {
+		names = append(names, c.tactic[bits.TrailingZeros16(m)])
+	}
+	return strings.Join(names, " -> ")
+}
+
+func joinIDs(ms []*rec, limit int) string {
+	ids := make([]string, 0, min(len(ms), limit))
+	for _, m := range ms[:min(len(ms), limit)] {
+		ids = append(ids, m.id)
+	}
+	s := strings.Join(ids, ", ")
+	if len(ms) > limit {
+		s += fmt.Sprintf(" and %d more", len(ms)-limit)
+	}
+	return s
+}
+
+// snapshot copies the incident into the public model; later changes never
+// reach the copy.
+func (c *Correlator) snapshot(inc *incident) *alert.Incident {
+	if inc == nil {
+		return nil
+	}
+	out := &alert.Incident{
+		ID: inc.id, Tenant: inc.tenant, Title: c.title(inc),
+		Kinds: slices.Clone(inc.kinds), Status: alert.IncidentOpen,
+		Score: inc.score, Priority: c.priority(inc),
+		First: inc.members[0].time, Last: inc.members[len(inc.members)-1].time,
+		Alerts:        make([]string, len(inc.members)),
+		Entities:      []alert.Observable{},
+		Techniques:    make([]alert.Technique, len(inc.techniques)),
+		Reinvestigate: slices.Clone(inc.reinvest),
+		Timeline:      slices.Clone(inc.timeline),
+	}
+	for i, m := range inc.members {
+		out.Alerts[i] = m.id
+	}
+	for i, tech := range inc.techniques {
+		tech.Tactics = slices.Clone(tech.Tactics)
+		out.Techniques[i] = tech
+	}
+	for _, k := range c.linking(inc) {
+		out.Entities = append(out.Entities, k.observable())
+	}
+	return out
+}
+
+// linking returns the entities shared by two or more members, sorted.
+func (c *Correlator) linking(inc *incident) []key { return inc.linkKeys }
+
+func (c *Correlator) title(inc *incident) string {
+	var parts []string
+	if inc.hasKind(alert.IncidentKillChain) {
+		parts = append(parts, "Kill-chain progression "+c.tacticPath(inc.mask))
+	}
+	if inc.hasKind(alert.IncidentBurst) {
+		parts = append(parts, fmt.Sprintf("Alert burst (%d alerts)", len(inc.members)))
+	}
+	s := strings.Join(parts, " with ")
+	for _, k := range c.linking(inc) {
+		if k.burst() {
+			return s + " on " + k.String()
+		}
+	}
+	return s
+}
+
+// priority rates the incident by its score: above Escalate P1, from
+// Investigate P2, from half of Investigate P3, else P4.
+func (c *Correlator) priority(inc *incident) alert.Priority {
+	switch {
+	case inc.score > c.cfg.Escalate:
+		return alert.P1
+	case inc.score >= c.cfg.Investigate:
+		return alert.P2
+	case inc.score >= c.cfg.Investigate/2:
+		return alert.P3
+	}
+	return alert.P4
+}
