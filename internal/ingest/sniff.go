@@ -131,14 +131,55 @@ func csvHeaderProblem(header []string) string {
 // sniffReader peeks at the start of r and returns its kind; r is not
 // advanced.
 func sniffReader(r *bufio.Reader) (Kind, error) {
-	head, err := r.Peek(sniffSize)
-	switch {
-	case err == nil, errors.Is(err, bufio.ErrBufferFull):
-		return Sniff(head, false), nil
-	case errors.Is(err, io.EOF):
-		return Sniff(head, true), nil
+	// Read ahead only as far as deciding needs, so that a slow stream of
+	// JSON or CEF/LEEF lines (stdin fed by tail -f) is not held back until
+	// 64 KiB have arrived.
+	for {
+		want := r.Buffered() + 1
+		if want > sniffSize {
+			want = sniffSize
+		}
+		head, err := r.Peek(want)
+		switch {
+		case errors.Is(err, io.EOF):
+			return Sniff(head, true), nil
+		case err != nil && !errors.Is(err, bufio.ErrBufferFull):
+			if len(head) == 0 {
+				return 0, err
+			}
+			// Decide from what arrived; the reader returns the error
+			// again once those bytes are consumed, after their records.
+			return Sniff(head, false), nil
+		case len(head) >= sniffSize || decidable(head):
+			return Sniff(head, false), nil
+		}
 	}
-	return 0, err
+}
+
+// decidable reports whether head holds enough to choose a kind whatever
+// follows: the first non-space byte opens a JSON value, or the first
+// non-empty line is whole and names CEF or LEEF. A possible CSV header needs
+// the window full (or the end of input), because Sniff checks it against
+// the rows that follow and its verdict must not depend on how the input
+// was chunked.
+func decidable(head []byte) bool {
+	head = bytes.TrimPrefix(head, bom)
+	i := 0
+	for i < len(head) && isSpace(head[i]) {
+		i++
+	}
+	if i == len(head) {
+		return false
+	}
+	if head[i] == '{' || head[i] == '[' {
+		return true
+	}
+	nl := bytes.IndexByte(head[i:], '\n')
+	if nl < 0 {
+		return false
+	}
+	line := head[i : i+nl]
+	return bytes.Contains(line, []byte("CEF:")) || bytes.Contains(line, []byte("LEEF:"))
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
