@@ -115,10 +115,14 @@ func (t *Tracker) Assess(a *alert.Alert, obs []alert.Observable, loc *time.Locat
 			out.Factors = append(out.Factors, f)
 		}
 	}
+	deviates := false
 	if f, ok := t.deviation(a, s, ents, out.Entities, loc, cut); ok {
 		out.Factors = append(out.Factors, f)
+		deviates = true
 	}
-	if f, ok := t.similarBenign(rule, ents); ok {
+	// An alert that deviates from its entities' baseline is not the
+	// pattern that was closed before, however often that was.
+	if f, ok := t.similarBenign(rule, ents); ok && !deviates {
 		out.Factors = append(out.Factors, f)
 	}
 	if f, ok := t.similarMalicious(rule, ents); ok {
