@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/winnow-soc/winnow/alert"
+	"github.com/winnow-soc/winnow/internal/jsonscan"
 )
 
 // CrowdStrike Falcon detection summaries from the Event Streams API:
@@ -101,9 +102,28 @@ func crowdstrikeIsDetection(md []byte) bool {
 	return false
 }
 
+// Normalize reads the members it needs from the scanned record rather than
+// decoding it with encoding/json, which spent most of its time on members
+// Winnow ignores (PatternDispositionFlags, host groups); the record is
+// validated first, so a broken one is an error, never a partial alert.
 func (crowdstrike) Normalize(raw []byte) (alert.Alert, error) {
+	if !jsonscan.Valid(raw) {
+		return alert.Alert{}, errors.New("crowdstrike event is not valid JSON")
+	}
 	var r crowdstrikeRecord
-	if err := json.Unmarshal(raw, &r); err != nil {
+	err := crowdstrikeMembers(raw, func(key, v []byte) error {
+		switch string(key) {
+		case "metadata":
+			return crowdstrikeMembers(v, r.setMetadata)
+		case "event":
+			if v[0] == '{' {
+				r.Event = new(crowdstrikeEvent)
+				return crowdstrikeMembers(v, r.Event.set)
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		return alert.Alert{}, fmt.Errorf("decode crowdstrike event: %w", err)
 	}
 	if !strings.HasSuffix(strings.ToLower(string(r.Metadata.EventType)), "detectionsummaryevent") {
@@ -159,6 +179,161 @@ func (crowdstrike) Normalize(raw []byte) (alert.Alert, error) {
 	}
 	crowdstrikeEntities(&a.Entities, e)
 	return a, nil
+}
+
+func (r *crowdstrikeRecord) setMetadata(key, v []byte) error {
+	switch string(key) {
+	case "eventType":
+		return r.Metadata.EventType.UnmarshalJSON(v)
+	case "eventCreationTime":
+		return r.Metadata.EventCreationTime.UnmarshalJSON(v)
+	case "offset":
+		return r.Metadata.Offset.UnmarshalJSON(v)
+	}
+	return nil
+}
+
+// set stores one event member; members Winnow does not read are skipped.
+func (e *crowdstrikeEvent) set(key, v []byte) error {
+	var t *text
+	switch string(key) {
+	case "DetectId":
+		t = &e.DetectID
+	case "CompositeId":
+		t = &e.CompositeID
+	case "DetectName":
+		t = &e.DetectName
+	case "Name":
+		t = &e.Name
+	case "DetectDescription":
+		t = &e.DetectDescription
+	case "Description":
+		t = &e.Description
+	case "Severity":
+		t = &e.Severity
+	case "SeverityName":
+		t = &e.SeverityName
+	case "Tactic":
+		t = &e.Tactic
+	case "TacticId":
+		t = &e.TacticID
+	case "Technique":
+		t = &e.Technique
+	case "TechniqueId":
+		t = &e.TechniqueID
+	case "Objective":
+		t = &e.Objective
+	case "PatternId":
+		t = &e.PatternID
+	case "ComputerName":
+		t = &e.ComputerName
+	case "Hostname":
+		t = &e.Hostname
+	case "AgentId":
+		t = &e.AgentID
+	case "SensorId":
+		t = &e.SensorID
+	case "UserName":
+		t = &e.UserName
+	case "LogonDomain":
+		t = &e.LogonDomain
+	case "LocalIP":
+		t = &e.LocalIP
+	case "LocalIPAddress":
+		t = &e.LocalIPAddress
+	case "MACAddress":
+		t = &e.MACAddress
+	case "FileName":
+		t = &e.FileName
+	case "FilePath":
+		t = &e.FilePath
+	case "CommandLine":
+		t = &e.CommandLine
+	case "ProcessId":
+		t = &e.ProcessID
+	case "SHA256String":
+		t = &e.SHA256String
+	case "SHA256":
+		t = &e.SHA256
+	case "SHA1String":
+		t = &e.SHA1String
+	case "MD5String":
+		t = &e.MD5String
+	case "ParentImageFileName":
+		t = &e.ParentImageFileName
+	case "ParentImageFilePath":
+		t = &e.ParentImageFilePath
+	case "ParentCommandLine":
+		t = &e.ParentCommandLine
+	case "GrandparentImageFileName":
+		t = &e.GrandparentImageFileName
+	case "GrandParentImageFileName":
+		t = &e.GrandParentImageFileName
+	case "GrandParentImageFilePath":
+		t = &e.GrandParentImageFilePath
+	case "GrandParentCommandLine":
+		t = &e.GrandParentCommandLine
+	case "PatternDispositionDescription":
+		t = &e.PatternDispositionDescription
+	case "ProcessStartTime":
+		t = &e.ProcessStartTime
+	case "FilesWritten":
+		return json.Unmarshal(v, &e.FilesWritten)
+	default:
+		return nil
+	}
+	return t.UnmarshalJSON(v)
+}
+
+// crowdstrikeMembers calls set with each member of the JSON object obj,
+// which must have been validated; a value that is not an object has no
+// members. The google_secops, sentinelone and proofpoint decoders use it
+// too.
+func crowdstrikeMembers(obj []byte, set func(key, v []byte) error) error {
+	if len(obj) == 0 || obj[0] != '{' {
+		return nil
+	}
+	return withFields(obj, func(fs Fields) error {
+		for _, f := range fs {
+			if err := set(f.Key, f.Value); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// crowdstrikeElements calls fn with each element of the validated JSON
+// array arr, in order.
+func crowdstrikeElements(arr []byte, fn func(el []byte) error) error {
+	if len(arr) == 0 || arr[0] != '[' {
+		return nil
+	}
+	i := skipWS(arr, 1)
+	if i < len(arr) && arr[i] == ']' {
+		return nil
+	}
+	for {
+		end := valueEnd(arr, i)
+		if end <= i {
+			return fmt.Errorf("bad array element at byte %d", i)
+		}
+		if err := fn(arr[i:end]); err != nil {
+			return err
+		}
+		i = skipWS(arr, end)
+		if i >= len(arr) {
+			return errors.New("unterminated array")
+		}
+		switch arr[i] {
+		case ',':
+			i = skipWS(arr, i+1)
+		case ']':
+			return nil
+		default:
+			return fmt.Errorf("expected ',' or ']' at byte %d", i)
+		}
+	}
 }
 
 func crowdstrikeEntities(en *alert.Entities, e *crowdstrikeEvent) {

@@ -1,7 +1,6 @@
 package normalize
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"github.com/winnow-soc/winnow/alert"
+	"github.com/winnow-soc/winnow/internal/jsonscan"
 )
 
 // Google SecOps (Chronicle) rule detections in two shapes: the raw API
@@ -24,129 +24,59 @@ func init() { Register(googleSecops{}) }
 
 type googleSecops struct{}
 
+// googleSecopsDetection holds the members Winnow reads; setters below
+// name their JSON keys.
 type googleSecopsDetection struct {
-	ID            text `json:"id"`
-	Type          text `json:"type"`
-	CreatedTime   text `json:"createdTime"`
-	DetectionTime text `json:"detectionTime"`
-	TimeWindow    struct {
-		EndTime text `json:"endTime"`
-	} `json:"timeWindow"`
-	Detection []struct {
-		RuleName           text                `json:"ruleName"`
-		RuleID             text                `json:"ruleId"`
-		AlertState         text                `json:"alertState"`
-		RuleType           text                `json:"ruleType"`
-		RuleSet            text                `json:"ruleSet"`
-		RuleSetDisplayName text                `json:"ruleSetDisplayName"`
-		Severity           text                `json:"severity"`
-		RiskScore          text                `json:"riskScore"`
-		Description        text                `json:"description"`
-		DetectionFields    []googleSecopsLabel `json:"detectionFields"`
-		RuleLabels         []googleSecopsLabel `json:"ruleLabels"`
-		Outcomes           []googleSecopsLabel `json:"outcomes"`
-	} `json:"detection"`
-	CollectionElements []struct {
-		Label      text `json:"label"`
-		References []struct {
-			Event *googleSecopsEvent `json:"event"`
-		} `json:"references"`
-	} `json:"collectionElements"`
-	Event *googleSecopsEvent `json:"event"`
-	Label text               `json:"label"`
+	ID, Type, CreatedTime, DetectionTime, WindowEnd text
+	Detection                                       *googleSecopsRule // detection[0]
+	Events                                          []*googleSecopsEvent
+}
+
+type googleSecopsRule struct {
+	RuleName, RuleID, AlertState, RuleType, RuleSet, RuleSetDisplayName text
+	Severity, RiskScore, Description                                    text
+	DetectionFields, RuleLabels, Outcomes                               []googleSecopsLabel
 }
 
 type googleSecopsLabel struct {
-	Key   text `json:"key"`
-	Value text `json:"value"`
+	Key, Value text
 }
 
 // googleSecopsEvent is the part of a UDM event Winnow reads. Like any
 // proto3 JSON parser it accepts the lowerCamelCase names the API writes
-// and the snake_case names of the UDM field list for the members where
-// they differ.
+// and the snake_case names of the UDM field list where they differ.
 type googleSecopsEvent struct {
-	Metadata struct {
-		EventTimestamp text `json:"eventTimestamp"`
-		EventType      text `json:"eventType"`
-		LogType        text `json:"logType"`
-		ProductName    text `json:"productName"`
-		Description    text `json:"description"`
-	} `json:"metadata"`
-	Principal           googleSecopsNoun             `json:"principal"`
-	Target              googleSecopsNoun             `json:"target"`
-	Src                 googleSecopsNoun             `json:"src"`
-	Network             googleSecopsNetwork          `json:"network"`
-	SecurityResult      []googleSecopsSecurityResult `json:"securityResult"`
-	SecurityResultSnake []googleSecopsSecurityResult `json:"security_result"`
+	EventTimestamp, LogType, Description text // metadata
+	Principal, Target, Src               googleSecopsNoun
+	EmailFrom                            text
+	EmailTo, EmailSubject                texts
+	DNSQuestions                         []string
+	SecurityResult                       []googleSecopsSecurityResult
 }
 
 type googleSecopsNoun struct {
-	Hostname text  `json:"hostname"`
-	IP       texts `json:"ip"`
-	Port     text  `json:"port"`
-	URL      text  `json:"url"`
-	Asset    struct {
-		Hostname text  `json:"hostname"`
-		IP       texts `json:"ip"`
-	} `json:"asset"`
-	User struct {
-		UserID              text  `json:"userid"`
-		EmailAddresses      texts `json:"emailAddresses"`
-		EmailAddressesSnake texts `json:"email_addresses"`
-	} `json:"user"`
-	Process *googleSecopsProcess `json:"process"`
-	File    googleSecopsFile     `json:"file"`
+	Hostname, Port, URL, AssetHostname text
+	IP, AssetIP                        texts
+	UserID                             text
+	EmailAddresses                     texts
+	Process                            *googleSecopsProcess
+	File                               googleSecopsFile
 }
 
 type googleSecopsProcess struct {
-	PID              text             `json:"pid"`
-	CommandLine      text             `json:"commandLine"`
-	CommandLineSnake text             `json:"command_line"`
-	File             googleSecopsFile `json:"file"`
-	ParentProcess    *struct {
-		File googleSecopsFile `json:"file"`
-	} `json:"parentProcess"`
+	PID, CommandLine text
+	File, ParentFile googleSecopsFile
+	HasParent        bool
 }
 
 type googleSecopsFile struct {
-	FullPath      text `json:"fullPath"`
-	FullPathSnake text `json:"full_path"`
-	SHA256        text `json:"sha256"`
-	SHA1          text `json:"sha1"`
-	MD5           text `json:"md5"`
-}
-
-type googleSecopsNetwork struct {
-	Email struct {
-		From    text  `json:"from"`
-		To      texts `json:"to"`
-		Subject texts `json:"subject"`
-	} `json:"email"`
-	DNS struct {
-		Questions []struct {
-			Name text `json:"name"`
-		} `json:"questions"`
-	} `json:"dns"`
+	FullPath, SHA256, SHA1, MD5 text
 }
 
 type googleSecopsSecurityResult struct {
-	Severity           text                `json:"severity"`
-	RuleName           text                `json:"ruleName"`
-	RuleNameSnake      text                `json:"rule_name"`
-	Summary            text                `json:"summary"`
-	AttackDetails      *googleSecopsAttack `json:"attackDetails"`
-	AttackDetailsSnake *googleSecopsAttack `json:"attack_details"`
-}
-
-type googleSecopsAttack struct {
-	Techniques []struct {
-		ID text `json:"id"`
-	} `json:"techniques"`
-	Tactics []struct {
-		ID   text `json:"id"`
-		Name text `json:"name"`
-	} `json:"tactics"`
+	Severity, RuleName, Summary text
+	Techniques                  []string
+	Tactics                     []string
 }
 
 func (googleSecops) Name() string { return "google_secops" }
@@ -192,61 +122,59 @@ func (g googleSecops) Normalize(raw []byte) (alert.Alert, error) {
 }
 
 // NormalizeAll emits one alert for a detection, or one per element of a
-// list response.
+// list response. Like crowdstrike it reads members from the scanned,
+// validated record rather than decoding it with encoding/json: UDM events
+// carry large members (labels, geo artifacts) Winnow ignores.
 func (googleSecops) NormalizeAll(raw []byte, emit func(alert.Alert) error) error {
-	var env struct {
-		Detections []json.RawMessage `json:"detections"`
-		Detection  json.RawMessage   `json:"detection"`
+	if !jsonscan.Valid(raw) {
+		return errors.New("google_secops detection is not valid JSON")
 	}
-	if err := json.Unmarshal(raw, &env); err != nil {
-		return fmt.Errorf("decode google_secops detection: %w", err)
-	}
-	if env.Detection != nil || env.Detections == nil {
+	var list []byte
+	single := false
+	_ = crowdstrikeMembers(raw, func(key, v []byte) error {
+		switch string(key) {
+		case "detections":
+			list = v
+		case "detection":
+			single = true
+		}
+		return nil
+	})
+	if single || list == nil || list[0] != '[' {
 		a, err := googleSecopsAlert(raw)
 		if err != nil {
 			return err
 		}
 		return emit(a)
 	}
-	for i, el := range env.Detections {
+	i := 0
+	return crowdstrikeElements(list, func(el []byte) error {
 		a, err := googleSecopsAlert(el)
 		if err != nil {
 			return fmt.Errorf("google_secops detections[%d]: %w", i, err)
 		}
+		i++
 		a.Raw = el
-		if err := emit(a); err != nil {
-			return err
-		}
-	}
-	return nil
+		return emit(a)
+	})
 }
 
 func googleSecopsAlert(raw []byte) (alert.Alert, error) {
 	var d googleSecopsDetection
-	if err := json.Unmarshal(raw, &d); err != nil {
+	if err := crowdstrikeMembers(raw, d.set); err != nil {
 		return alert.Alert{}, fmt.Errorf("decode google_secops detection: %w", err)
 	}
-	if len(d.Detection) == 0 {
+	det := d.Detection
+	if det == nil {
 		return alert.Alert{}, errors.New("google_secops detection without detection[]")
 	}
-	det := &d.Detection[0]
 	if det.RuleName == "" && det.RuleID == "" {
 		return alert.Alert{}, errors.New("google_secops detection without ruleName or ruleId")
 	}
-	var events []*googleSecopsEvent
-	if d.Event != nil {
-		events = append(events, d.Event)
-	}
-	for _, ce := range d.CollectionElements {
-		for _, ref := range ce.References {
-			if ref.Event != nil {
-				events = append(events, ref.Event)
-			}
-		}
-	}
-	ts := crowdstrikeFirst(d.DetectionTime, d.CreatedTime, d.TimeWindow.EndTime)
+	events := d.Events
+	ts := crowdstrikeFirst(d.DetectionTime, d.CreatedTime, d.WindowEnd)
 	if ts == "" && len(events) > 0 {
-		ts = string(events[0].Metadata.EventTimestamp)
+		ts = string(events[0].EventTimestamp)
 	}
 	var t time.Time
 	if ts != "" {
@@ -255,18 +183,12 @@ func googleSecopsAlert(raw []byte) (alert.Alert, error) {
 			return alert.Alert{}, fmt.Errorf("google_secops detectionTime: %w", err)
 		}
 	}
-	labels := map[string]string{}
-	for _, l := range det.RuleLabels {
-		if _, dup := labels[string(l.Key)]; !dup {
-			labels[string(l.Key)] = string(l.Value)
-		}
-	}
 	a := alert.Alert{
 		Source:      "google_secops",
 		ID:          string(d.ID),
 		Time:        t,
-		Title:       crowdstrikeFirst(text(labels["rule_name"]), det.RuleName, det.RuleID),
-		Description: crowdstrikeFirst(det.Description, text(labels["description"])),
+		Title:       crowdstrikeFirst(googleSecopsLabelValue(det.RuleLabels, "rule_name"), det.RuleName, det.RuleID),
+		Description: crowdstrikeFirst(det.Description, googleSecopsLabelValue(det.RuleLabels, "description")),
 		Rule: alert.Rule{
 			ID:       string(det.RuleID),
 			Name:     crowdstrikeFirst(det.RuleName, det.RuleID),
@@ -293,35 +215,30 @@ func googleSecopsAlert(raw []byte) (alert.Alert, error) {
 	}
 	var resultSev string
 	for _, ev := range events {
-		if lt := ev.Metadata.LogType; lt != "" {
-			a.Rule.Tags = appendUnique(a.Rule.Tags, "log_type:"+string(lt))
+		if ev.LogType != "" {
+			a.Rule.Tags = appendUnique(a.Rule.Tags, "log_type:"+string(ev.LogType))
 		}
-		a.Text = appendUnique(a.Text, string(ev.Metadata.Description))
-		for _, sr := range append(append([]googleSecopsSecurityResult(nil), ev.SecurityResult...), ev.SecurityResultSnake...) {
+		a.Text = appendUnique(a.Text, string(ev.Description))
+		for _, sr := range ev.SecurityResult {
 			if googleSecopsRank(string(sr.Severity)) > googleSecopsRank(resultSev) {
 				resultSev = string(sr.Severity)
 			}
 			a.Text = appendUnique(a.Text, string(sr.Summary))
-			if rn := crowdstrikeFirst(sr.RuleName, sr.RuleNameSnake); rn != "" {
-				a.Rule.Tags = appendUnique(a.Rule.Tags, "udm_rule:"+rn)
+			if sr.RuleName != "" {
+				a.Rule.Tags = appendUnique(a.Rule.Tags, "udm_rule:"+string(sr.RuleName))
 			}
-			for _, ad := range []*googleSecopsAttack{sr.AttackDetails, sr.AttackDetailsSnake} {
-				if ad == nil {
-					continue
+			for _, id := range sr.Techniques {
+				if isTechniqueID(id) {
+					a.Techniques = appendUnique(a.Techniques, id)
 				}
-				for _, tq := range ad.Techniques {
-					if isTechniqueID(string(tq.ID)) {
-						a.Techniques = appendUnique(a.Techniques, string(tq.ID))
-					}
-				}
-				for _, tc := range ad.Tactics {
-					a.Rule.Tags = appendUnique(a.Rule.Tags, "tactic:"+crowdstrikeFirst(tc.ID, tc.Name))
-				}
+			}
+			for _, tc := range sr.Tactics {
+				a.Rule.Tags = appendUnique(a.Rule.Tags, "tactic:"+tc)
 			}
 		}
 		googleSecopsEntities(&a.Entities, ev)
 	}
-	a.Severity, a.SourceSeverity = googleSecopsSeverity(string(det.Severity), labels["severity"], string(det.RiskScore), resultSev)
+	a.Severity, a.SourceSeverity = googleSecopsSeverity(string(det.Severity), string(googleSecopsLabelValue(det.RuleLabels, "severity")), string(det.RiskScore), resultSev)
 	return a, nil
 }
 
@@ -357,6 +274,16 @@ func googleSecopsSeverity(sev, label, risk, result string) (alert.Severity, stri
 	return alert.SeverityLow, ""
 }
 
+// googleSecopsLabelValue returns the value of the first label named key.
+func googleSecopsLabelValue(labels []googleSecopsLabel, key string) text {
+	for _, l := range labels {
+		if string(l.Key) == key {
+			return l.Value
+		}
+	}
+	return ""
+}
+
 func googleSecopsRank(s string) int {
 	switch strings.ToUpper(strings.TrimSpace(s)) {
 	case "INFORMATIONAL", "INFO":
@@ -378,7 +305,7 @@ func googleSecopsRank(s string) int {
 func googleSecopsEntities(en *alert.Entities, ev *googleSecopsEvent) {
 	for _, n := range []*googleSecopsNoun{&ev.Principal, &ev.Src} {
 		en.Src = googleSecopsEndpoints(en.Src, n, false)
-		if h := crowdstrikeFirst(n.Hostname, n.Asset.Hostname); h != "" {
+		if h := crowdstrikeFirst(n.Hostname, n.AssetHostname); h != "" {
 			host := alert.Host{Name: h}
 			if ips := googleSecopsIPs(n); len(ips) > 0 {
 				host.IP = ips[0]
@@ -390,22 +317,22 @@ func googleSecopsEntities(en *alert.Entities, ev *googleSecopsEvent) {
 	}
 	en.Dst = googleSecopsEndpoints(en.Dst, &ev.Target, true)
 	for _, n := range []*googleSecopsNoun{&ev.Principal, &ev.Src, &ev.Target} {
-		en.Users = appendUser(en.Users, string(n.User.UserID))
-		if n.User.UserID == "" {
-			for _, e := range append(append(texts(nil), n.User.EmailAddresses...), n.User.EmailAddressesSnake...) {
+		en.Users = appendUser(en.Users, string(n.UserID))
+		if n.UserID == "" {
+			for _, e := range n.EmailAddresses {
 				en.Users = appendUser(en.Users, e)
 			}
 		}
 		if p := n.Process; p != nil {
-			path := crowdstrikeFirst(p.File.FullPath, p.File.FullPathSnake)
+			path := string(p.File.FullPath)
 			proc := alert.Process{
 				Name:        googleSecopsBase(path),
 				Path:        path,
-				CommandLine: crowdstrikeFirst(p.CommandLine, p.CommandLineSnake),
+				CommandLine: string(p.CommandLine),
 				PID:         atoi(string(p.PID)),
 			}
-			if p.ParentProcess != nil {
-				proc.Parent = googleSecopsBase(crowdstrikeFirst(p.ParentProcess.File.FullPath, p.ParentProcess.File.FullPathSnake))
+			if p.HasParent {
+				proc.Parent = googleSecopsBase(string(p.ParentFile.FullPath))
 			}
 			if proc != (alert.Process{}) {
 				en.Processes = append(en.Processes, proc)
@@ -421,21 +348,20 @@ func googleSecopsEntities(en *alert.Entities, ev *googleSecopsEvent) {
 			en.URLs = appendUnique(en.URLs, u)
 		}
 	}
-	em := &ev.Network.Email
-	if em.From != "" || len(em.To) > 0 || len(em.Subject) > 0 {
+	if ev.EmailFrom != "" || len(ev.EmailTo) > 0 || len(ev.EmailSubject) > 0 {
 		if en.Email == nil {
 			en.Email = &alert.Email{}
 		}
 		if en.Email.From == "" {
-			en.Email.From = string(em.From)
+			en.Email.From = string(ev.EmailFrom)
 		}
-		en.Email.To = appendUnique(en.Email.To, em.To...)
-		if en.Email.Subject == "" && len(em.Subject) > 0 {
-			en.Email.Subject = em.Subject[0]
+		en.Email.To = appendUnique(en.Email.To, ev.EmailTo...)
+		if en.Email.Subject == "" && len(ev.EmailSubject) > 0 {
+			en.Email.Subject = ev.EmailSubject[0]
 		}
 	}
-	for _, q := range ev.Network.DNS.Questions {
-		en.Domains = appendDomain(en.Domains, string(q.Name))
+	for _, q := range ev.DNSQuestions {
+		en.Domains = appendDomain(en.Domains, q)
 	}
 }
 
@@ -443,7 +369,7 @@ func googleSecopsIPs(n *googleSecopsNoun) []string {
 	if len(n.IP) > 0 {
 		return n.IP
 	}
-	return n.Asset.IP
+	return n.AssetIP
 }
 
 // googleSecopsEndpoints appends a noun's addresses, the first carrying the
@@ -483,7 +409,7 @@ func googleSecopsHasHost(hosts []alert.Host, h alert.Host) bool {
 }
 
 func googleSecopsAddFile(files []alert.File, f *googleSecopsFile) []alert.File {
-	path := crowdstrikeFirst(f.FullPath, f.FullPathSnake)
+	path := string(f.FullPath)
 	af := alert.File{Name: googleSecopsBase(path), Path: path, MD5: string(f.MD5), SHA1: string(f.SHA1), SHA256: string(f.SHA256)}
 	if af == (alert.File{}) {
 		return files

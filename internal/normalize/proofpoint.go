@@ -1,12 +1,12 @@
 package normalize
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/winnow-soc/winnow/alert"
+	"github.com/winnow-soc/winnow/internal/jsonscan"
 )
 
 // Proofpoint TAP SIEM API events: messagesDelivered / messagesBlocked and
@@ -21,50 +21,29 @@ type proofpoint struct{}
 // proofpointLists are the envelope members, in the order they are emitted.
 var proofpointLists = [...]string{"messagesDelivered", "messagesBlocked", "clicksPermitted", "clicksBlocked"}
 
-type proofpointEnvelope struct {
-	QueryEndTime      text              `json:"queryEndTime"`
-	MessagesDelivered []json.RawMessage `json:"messagesDelivered"`
-	MessagesBlocked   []json.RawMessage `json:"messagesBlocked"`
-	ClicksPermitted   []json.RawMessage `json:"clicksPermitted"`
-	ClicksBlocked     []json.RawMessage `json:"clicksBlocked"`
-}
-
 // proofpointEvent holds the members of both message and click events.
 type proofpointEvent struct {
-	GUID           text  `json:"GUID"`
-	ID             text  `json:"id"`
-	QID            text  `json:"QID"`
-	MessageID      text  `json:"messageID"`
-	MessageTime    text  `json:"messageTime"`
-	Sender         text  `json:"sender"`
-	FromAddress    texts `json:"fromAddress"`
-	HeaderFrom     text  `json:"headerFrom"`
-	Recipient      texts `json:"recipient"`
-	ToAddresses    texts `json:"toAddresses"`
-	CCAddresses    texts `json:"ccAddresses"`
-	Subject        text  `json:"subject"`
-	SenderIP       text  `json:"senderIP"`
-	ThreatsInfoMap []struct {
-		ThreatID       text `json:"threatID"`
-		ThreatStatus   text `json:"threatStatus"`
-		Classification text `json:"classification"`
-		ThreatType     text `json:"threatType"`
-		Threat         text `json:"threat"`
-	} `json:"threatsInfoMap"`
-	MessageParts []struct {
-		MD5           text `json:"md5"`
-		SHA256        text `json:"sha256"`
-		Filename      text `json:"filename"`
-		ContentType   text `json:"contentType"`
-		Disposition   text `json:"disposition"`
-		SandboxStatus text `json:"sandboxStatus"`
-	} `json:"messageParts"`
-	SpamScore        text  `json:"spamScore"`
-	PhishScore       text  `json:"phishScore"`
-	MalwareScore     text  `json:"malwareScore"`
-	ImpostorScore    text  `json:"impostorScore"`
-	PolicyRoutes     texts `json:"policyRoutes"`
-	QuarantineFolder text  `json:"quarantineFolder"`
+	GUID             text               `json:"GUID"`
+	ID               text               `json:"id"`
+	QID              text               `json:"QID"`
+	MessageID        text               `json:"messageID"`
+	MessageTime      text               `json:"messageTime"`
+	Sender           text               `json:"sender"`
+	FromAddress      texts              `json:"fromAddress"`
+	HeaderFrom       text               `json:"headerFrom"`
+	Recipient        texts              `json:"recipient"`
+	ToAddresses      texts              `json:"toAddresses"`
+	CCAddresses      texts              `json:"ccAddresses"`
+	Subject          text               `json:"subject"`
+	SenderIP         text               `json:"senderIP"`
+	ThreatsInfoMap   []proofpointThreat `json:"threatsInfoMap"`
+	MessageParts     []proofpointPart   `json:"messageParts"`
+	SpamScore        text               `json:"spamScore"`
+	PhishScore       text               `json:"phishScore"`
+	MalwareScore     text               `json:"malwareScore"`
+	ImpostorScore    text               `json:"impostorScore"`
+	PolicyRoutes     texts              `json:"policyRoutes"`
+	QuarantineFolder text               `json:"quarantineFolder"`
 	// Click members.
 	CampaignID     text `json:"campaignId"`
 	Classification text `json:"classification"`
@@ -74,6 +53,132 @@ type proofpointEvent struct {
 	ThreatStatus   text `json:"threatStatus"`
 	URL            text `json:"url"`
 	UserAgent      text `json:"userAgent"`
+}
+
+type proofpointThreat struct {
+	ThreatID       text `json:"threatID"`
+	ThreatStatus   text `json:"threatStatus"`
+	Classification text `json:"classification"`
+	ThreatType     text `json:"threatType"`
+	Threat         text `json:"threat"`
+}
+
+type proofpointPart struct {
+	MD5         text `json:"md5"`
+	SHA256      text `json:"sha256"`
+	Filename    text `json:"filename"`
+	Disposition text `json:"disposition"`
+}
+
+// set stores one event member; members Winnow does not read are skipped.
+func (e *proofpointEvent) set(key, v []byte) error {
+	var t *text
+	var ts *texts
+	switch string(key) {
+	case "GUID":
+		t = &e.GUID
+	case "id":
+		t = &e.ID
+	case "QID":
+		t = &e.QID
+	case "messageID":
+		t = &e.MessageID
+	case "messageTime":
+		t = &e.MessageTime
+	case "sender":
+		t = &e.Sender
+	case "fromAddress":
+		ts = &e.FromAddress
+	case "headerFrom":
+		t = &e.HeaderFrom
+	case "recipient":
+		ts = &e.Recipient
+	case "toAddresses":
+		ts = &e.ToAddresses
+	case "ccAddresses":
+		ts = &e.CCAddresses
+	case "subject":
+		t = &e.Subject
+	case "senderIP":
+		t = &e.SenderIP
+	case "spamScore":
+		t = &e.SpamScore
+	case "phishScore":
+		t = &e.PhishScore
+	case "malwareScore":
+		t = &e.MalwareScore
+	case "impostorScore":
+		t = &e.ImpostorScore
+	case "policyRoutes":
+		ts = &e.PolicyRoutes
+	case "quarantineFolder":
+		t = &e.QuarantineFolder
+	case "campaignId":
+		t = &e.CampaignID
+	case "classification":
+		t = &e.Classification
+	case "clickIP":
+		t = &e.ClickIP
+	case "clickTime":
+		t = &e.ClickTime
+	case "threatID":
+		t = &e.ThreatID
+	case "threatStatus":
+		t = &e.ThreatStatus
+	case "url":
+		t = &e.URL
+	case "userAgent":
+		t = &e.UserAgent
+	case "threatsInfoMap":
+		if v[0] == '[' {
+			e.ThreatsInfoMap = []proofpointThreat{}
+		}
+		return crowdstrikeElements(v, func(el []byte) error {
+			var th proofpointThreat
+			err := crowdstrikeMembers(el, func(k, v []byte) error {
+				switch string(k) {
+				case "threatID":
+					return th.ThreatID.UnmarshalJSON(v)
+				case "threatStatus":
+					return th.ThreatStatus.UnmarshalJSON(v)
+				case "classification":
+					return th.Classification.UnmarshalJSON(v)
+				case "threatType":
+					return th.ThreatType.UnmarshalJSON(v)
+				case "threat":
+					return th.Threat.UnmarshalJSON(v)
+				}
+				return nil
+			})
+			e.ThreatsInfoMap = append(e.ThreatsInfoMap, th)
+			return err
+		})
+	case "messageParts":
+		return crowdstrikeElements(v, func(el []byte) error {
+			var p proofpointPart
+			err := crowdstrikeMembers(el, func(k, v []byte) error {
+				switch string(k) {
+				case "md5":
+					return p.MD5.UnmarshalJSON(v)
+				case "sha256":
+					return p.SHA256.UnmarshalJSON(v)
+				case "filename":
+					return p.Filename.UnmarshalJSON(v)
+				case "disposition":
+					return p.Disposition.UnmarshalJSON(v)
+				}
+				return nil
+			})
+			e.MessageParts = append(e.MessageParts, p)
+			return err
+		})
+	default:
+		return nil
+	}
+	if ts != nil {
+		return ts.UnmarshalJSON(v)
+	}
+	return t.UnmarshalJSON(v)
 }
 
 func (proofpoint) Name() string { return "proofpoint" }
@@ -110,30 +215,49 @@ func (p proofpoint) Normalize(raw []byte) (alert.Alert, error) {
 
 // NormalizeAll emits one alert per event: a single event, or every event
 // of an envelope in the order messagesDelivered, messagesBlocked,
-// clicksPermitted, clicksBlocked.
+// clicksPermitted, clicksBlocked. Like crowdstrike it reads members from
+// the scanned, validated record rather than decoding it with
+// encoding/json.
 func (proofpoint) NormalizeAll(raw []byte, emit func(alert.Alert) error) error {
-	var env proofpointEnvelope
-	if err := json.Unmarshal(raw, &env); err != nil {
-		return fmt.Errorf("decode proofpoint event: %w", err)
+	if !jsonscan.Valid(raw) {
+		return errors.New("proofpoint event is not valid JSON")
 	}
-	if env.QueryEndTime == "" && env.MessagesDelivered == nil && env.MessagesBlocked == nil &&
-		env.ClicksPermitted == nil && env.ClicksBlocked == nil {
+	var lists [len(proofpointLists)][]byte
+	envelope := false
+	_ = crowdstrikeMembers(raw, func(key, v []byte) error {
+		switch string(key) {
+		case "queryEndTime":
+			envelope = true
+		case proofpointLists[0], proofpointLists[1], proofpointLists[2], proofpointLists[3]:
+			envelope = true
+			for i, l := range proofpointLists {
+				if string(key) == l {
+					lists[i] = v
+				}
+			}
+		}
+		return nil
+	})
+	if !envelope {
 		a, err := proofpointAlert(raw, "")
 		if err != nil {
 			return err
 		}
 		return emit(a)
 	}
-	for i, list := range [...][]json.RawMessage{env.MessagesDelivered, env.MessagesBlocked, env.ClicksPermitted, env.ClicksBlocked} {
-		for j, el := range list {
+	for i, list := range lists {
+		j := 0
+		err := crowdstrikeElements(list, func(el []byte) error {
 			a, err := proofpointAlert(el, proofpointLists[i])
 			if err != nil {
 				return fmt.Errorf("proofpoint %s[%d]: %w", proofpointLists[i], j, err)
 			}
+			j++
 			a.Raw = el
-			if err := emit(a); err != nil {
-				return err
-			}
+			return emit(a)
+		})
+		if err != nil {
+			return err
 		}
 	}
 	return nil
@@ -143,7 +267,7 @@ func (proofpoint) NormalizeAll(raw []byte, emit func(alert.Alert) error) error {
 // for a bare event, whose kind is inferred from its members.
 func proofpointAlert(raw []byte, kind string) (alert.Alert, error) {
 	var e proofpointEvent
-	if err := json.Unmarshal(raw, &e); err != nil {
+	if err := crowdstrikeMembers(raw, e.set); err != nil {
 		return alert.Alert{}, fmt.Errorf("decode proofpoint event: %w", err)
 	}
 	click := e.ClickTime != "" || e.ClickIP != ""

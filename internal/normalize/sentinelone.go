@@ -2,7 +2,6 @@ package normalize
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/winnow-soc/winnow/alert"
+	"github.com/winnow-soc/winnow/internal/jsonscan"
 )
 
 // SentinelOne threats from the management API GET /web/api/v2.1/threats:
@@ -32,45 +32,47 @@ type sentineloneThreat struct {
 		AgentComputerName text `json:"agentComputerName"`
 		AgentID           text `json:"agentId"`
 		AgentOSName       text `json:"agentOsName"`
-		NetworkInterfaces []struct {
-			Inet texts `json:"inet"`
-		} `json:"networkInterfaces"`
+		// Inet holds the IPv4 addresses of all networkInterfaces.
+		Inet texts
 	} `json:"agentRealtimeInfo"`
-	ThreatInfo *struct {
-		ThreatID                    text  `json:"threatId"`
-		ThreatName                  text  `json:"threatName"`
-		Classification              text  `json:"classification"`
-		ConfidenceLevel             text  `json:"confidenceLevel"`
-		SHA1                        text  `json:"sha1"`
-		SHA256                      text  `json:"sha256"`
-		MD5                         text  `json:"md5"`
-		FilePath                    text  `json:"filePath"`
-		FileDisplayName             text  `json:"fileDisplayName"`
-		InitiatedBy                 text  `json:"initiatedBy"`
-		MitigationStatus            text  `json:"mitigationStatus"`
-		MitigationStatusDescription text  `json:"mitigationStatusDescription"`
-		AnalystVerdict              text  `json:"analystVerdict"`
-		IncidentStatus              text  `json:"incidentStatus"`
-		CreatedAt                   text  `json:"createdAt"`
-		IdentifiedAt                text  `json:"identifiedAt"`
-		Storyline                   text  `json:"storyline"`
-		ProcessUser                 text  `json:"processUser"`
-		OriginatorProcess           text  `json:"originatorProcess"`
-		MaliciousProcessArguments   text  `json:"maliciousProcessArguments"`
-		DetectionType               text  `json:"detectionType"`
-		Engines                     texts `json:"engines"`
-	} `json:"threatInfo"`
-	Indicators []struct {
-		Category    text `json:"category"`
-		Description text `json:"description"`
-		Tactics     []struct {
-			Name       text `json:"name"`
-			Techniques []struct {
-				Name text `json:"name"`
-				Link text `json:"link"`
-			} `json:"techniques"`
-		} `json:"tactics"`
-	} `json:"indicators"`
+	ThreatInfo *sentineloneThreatInfo `json:"threatInfo"`
+	Indicators []sentineloneIndicator `json:"indicators"`
+}
+
+type sentineloneIndicator struct {
+	Category    text
+	Description text
+	Tactics     []sentineloneTactic
+}
+
+type sentineloneTactic struct {
+	Name       text
+	Techniques [][2]text // name, link
+}
+
+type sentineloneThreatInfo struct {
+	ThreatID                    text  `json:"threatId"`
+	ThreatName                  text  `json:"threatName"`
+	Classification              text  `json:"classification"`
+	ConfidenceLevel             text  `json:"confidenceLevel"`
+	SHA1                        text  `json:"sha1"`
+	SHA256                      text  `json:"sha256"`
+	MD5                         text  `json:"md5"`
+	FilePath                    text  `json:"filePath"`
+	FileDisplayName             text  `json:"fileDisplayName"`
+	InitiatedBy                 text  `json:"initiatedBy"`
+	MitigationStatus            text  `json:"mitigationStatus"`
+	MitigationStatusDescription text  `json:"mitigationStatusDescription"`
+	AnalystVerdict              text  `json:"analystVerdict"`
+	IncidentStatus              text  `json:"incidentStatus"`
+	CreatedAt                   text  `json:"createdAt"`
+	IdentifiedAt                text  `json:"identifiedAt"`
+	Storyline                   text  `json:"storyline"`
+	ProcessUser                 text  `json:"processUser"`
+	OriginatorProcess           text  `json:"originatorProcess"`
+	MaliciousProcessArguments   text  `json:"maliciousProcessArguments"`
+	DetectionType               text  `json:"detectionType"`
+	Engines                     texts `json:"engines"`
 }
 
 func (sentinelone) Name() string { return "sentinelone" }
@@ -97,38 +99,65 @@ func (s sentinelone) Normalize(raw []byte) (alert.Alert, error) {
 }
 
 // NormalizeAll emits one alert per threat; an envelope with an empty data
-// list emits none.
+// list emits none. Like crowdstrike it reads members from the scanned,
+// validated record instead of decoding it with encoding/json: threats
+// carry many members Winnow ignores.
 func (sentinelone) NormalizeAll(raw []byte, emit func(alert.Alert) error) error {
-	var env struct {
-		Data       []json.RawMessage `json:"data"`
-		ThreatInfo json.RawMessage   `json:"threatInfo"`
+	if !jsonscan.Valid(raw) {
+		return errors.New("sentinelone threat is not valid JSON")
 	}
-	if err := json.Unmarshal(raw, &env); err != nil {
-		return fmt.Errorf("decode sentinelone threat: %w", err)
-	}
-	if env.ThreatInfo != nil || env.Data == nil {
+	var data []byte
+	single := false
+	_ = crowdstrikeMembers(raw, func(key, v []byte) error {
+		switch string(key) {
+		case "data":
+			data = v
+		case "threatInfo":
+			single = true
+		}
+		return nil
+	})
+	if single || data == nil || data[0] != '[' {
 		a, err := sentineloneAlert(raw)
 		if err != nil {
 			return err
 		}
 		return emit(a)
 	}
-	for i, el := range env.Data {
+	i := 0
+	return crowdstrikeElements(data, func(el []byte) error {
 		a, err := sentineloneAlert(el)
 		if err != nil {
 			return fmt.Errorf("sentinelone data[%d]: %w", i, err)
 		}
+		i++
 		a.Raw = el
-		if err := emit(a); err != nil {
-			return err
-		}
-	}
-	return nil
+		return emit(a)
+	})
 }
 
+// sentineloneAlert converts one validated threat object.
 func sentineloneAlert(raw []byte) (alert.Alert, error) {
 	var r sentineloneThreat
-	if err := json.Unmarshal(raw, &r); err != nil {
+	err := crowdstrikeMembers(raw, func(key, v []byte) error {
+		switch string(key) {
+		case "id":
+			return r.ID.UnmarshalJSON(v)
+		case "agentDetectionInfo":
+			return crowdstrikeMembers(v, r.setDetectionInfo)
+		case "agentRealtimeInfo":
+			return crowdstrikeMembers(v, r.setRealtimeInfo)
+		case "threatInfo":
+			if v[0] == '{' {
+				r.ThreatInfo = new(sentineloneThreatInfo)
+				return crowdstrikeMembers(v, r.ThreatInfo.set)
+			}
+		case "indicators":
+			return crowdstrikeElements(v, r.addIndicator)
+		}
+		return nil
+	})
+	if err != nil {
 		return alert.Alert{}, fmt.Errorf("decode sentinelone threat: %w", err)
 	}
 	ti := r.ThreatInfo
@@ -188,19 +217,18 @@ func sentineloneAlert(raw []byte) (alert.Alert, error) {
 		for _, tac := range ind.Tactics {
 			a.Rule.Tags = appendUnique(a.Rule.Tags, "tactic:"+string(tac.Name))
 			for _, tech := range tac.Techniques {
-				if sentineloneTechnique(string(tech.Name), string(tech.Link)) {
-					a.Techniques = appendUnique(a.Techniques, string(tech.Name))
-				} else if tech.Name != "" {
-					a.Rule.Tags = appendUnique(a.Rule.Tags, "technique:"+string(tech.Name))
+				name, link := string(tech[0]), string(tech[1])
+				if sentineloneTechnique(name, link) {
+					a.Techniques = appendUnique(a.Techniques, name)
+				} else if name != "" {
+					a.Rule.Tags = appendUnique(a.Rule.Tags, "technique:"+name)
 				}
 			}
 		}
 	}
 	ip := string(r.AgentDetectionInfo.AgentIPV4)
-	for _, ni := range r.AgentRealtimeInfo.NetworkInterfaces {
-		if ip == "" && len(ni.Inet) > 0 {
-			ip = ni.Inet[0]
-		}
+	if ip == "" && len(r.AgentRealtimeInfo.Inet) > 0 {
+		ip = r.AgentRealtimeInfo.Inet[0]
 	}
 	if !isIP(ip) {
 		ip = ""
@@ -218,6 +246,143 @@ func sentineloneAlert(raw []byte) (alert.Alert, error) {
 		a.Entities.Files = []alert.File{f}
 	}
 	return a, nil
+}
+
+// addIndicator decodes one indicators[] element: category, description
+// and tactics[]{name, techniques[]{name, link}}.
+func (r *sentineloneThreat) addIndicator(el []byte) error {
+	var ind sentineloneIndicator
+	err := crowdstrikeMembers(el, func(k, v []byte) error {
+		switch string(k) {
+		case "category":
+			return ind.Category.UnmarshalJSON(v)
+		case "description":
+			return ind.Description.UnmarshalJSON(v)
+		case "tactics":
+			return crowdstrikeElements(v, func(el []byte) error {
+				var tac sentineloneTactic
+				err := crowdstrikeMembers(el, func(k, v []byte) error {
+					switch string(k) {
+					case "name":
+						return tac.Name.UnmarshalJSON(v)
+					case "techniques":
+						return crowdstrikeElements(v, func(el []byte) error {
+							var nl [2]text
+							err := crowdstrikeMembers(el, func(k, v []byte) error {
+								switch string(k) {
+								case "name":
+									return nl[0].UnmarshalJSON(v)
+								case "link":
+									return nl[1].UnmarshalJSON(v)
+								}
+								return nil
+							})
+							tac.Techniques = append(tac.Techniques, nl)
+							return err
+						})
+					}
+					return nil
+				})
+				ind.Tactics = append(ind.Tactics, tac)
+				return err
+			})
+		}
+		return nil
+	})
+	r.Indicators = append(r.Indicators, ind)
+	return err
+}
+
+func (r *sentineloneThreat) setDetectionInfo(key, v []byte) error {
+	switch string(key) {
+	case "agentIpV4":
+		return r.AgentDetectionInfo.AgentIPV4.UnmarshalJSON(v)
+	case "agentLastLoggedInUserName":
+		return r.AgentDetectionInfo.AgentLastLoggedInUserName.UnmarshalJSON(v)
+	case "agentDomain":
+		return r.AgentDetectionInfo.AgentDomain.UnmarshalJSON(v)
+	}
+	return nil
+}
+
+func (r *sentineloneThreat) setRealtimeInfo(key, v []byte) error {
+	ri := &r.AgentRealtimeInfo
+	switch string(key) {
+	case "agentComputerName":
+		return ri.AgentComputerName.UnmarshalJSON(v)
+	case "agentId":
+		return ri.AgentID.UnmarshalJSON(v)
+	case "agentOsName":
+		return ri.AgentOSName.UnmarshalJSON(v)
+	case "networkInterfaces":
+		return crowdstrikeElements(v, func(el []byte) error {
+			var inet texts
+			err := crowdstrikeMembers(el, func(k, v []byte) error {
+				if string(k) == "inet" {
+					return inet.UnmarshalJSON(v)
+				}
+				return nil
+			})
+			ri.Inet = append(ri.Inet, inet...)
+			return err
+		})
+	}
+	return nil
+}
+
+// set stores one threatInfo member; members Winnow does not read are
+// skipped.
+func (ti *sentineloneThreatInfo) set(key, v []byte) error {
+	var t *text
+	switch string(key) {
+	case "threatId":
+		t = &ti.ThreatID
+	case "threatName":
+		t = &ti.ThreatName
+	case "classification":
+		t = &ti.Classification
+	case "confidenceLevel":
+		t = &ti.ConfidenceLevel
+	case "sha1":
+		t = &ti.SHA1
+	case "sha256":
+		t = &ti.SHA256
+	case "md5":
+		t = &ti.MD5
+	case "filePath":
+		t = &ti.FilePath
+	case "fileDisplayName":
+		t = &ti.FileDisplayName
+	case "initiatedBy":
+		t = &ti.InitiatedBy
+	case "mitigationStatus":
+		t = &ti.MitigationStatus
+	case "mitigationStatusDescription":
+		t = &ti.MitigationStatusDescription
+	case "analystVerdict":
+		t = &ti.AnalystVerdict
+	case "incidentStatus":
+		t = &ti.IncidentStatus
+	case "createdAt":
+		t = &ti.CreatedAt
+	case "identifiedAt":
+		t = &ti.IdentifiedAt
+	case "storyline":
+		t = &ti.Storyline
+	case "processUser":
+		t = &ti.ProcessUser
+	case "originatorProcess":
+		t = &ti.OriginatorProcess
+	case "maliciousProcessArguments":
+		t = &ti.MaliciousProcessArguments
+	case "detectionType":
+		t = &ti.DetectionType
+	case "engines":
+		return ti.Engines.UnmarshalJSON(v)
+	default:
+		return nil
+	}
+	return t.UnmarshalJSON(v)
 }
 
 // sentineloneTechnique accepts a technique the vendor named only when it

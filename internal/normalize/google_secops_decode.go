@@ -1,0 +1,296 @@
+package normalize
+
+// Member setters of the google_secops decoder: each reads the JSON keys
+// of one object of a validated record and skips the rest.
+
+func (d *googleSecopsDetection) set(key, v []byte) error {
+	switch string(key) {
+	case "id":
+		return d.ID.UnmarshalJSON(v)
+	case "type":
+		return d.Type.UnmarshalJSON(v)
+	case "createdTime":
+		return d.CreatedTime.UnmarshalJSON(v)
+	case "detectionTime":
+		return d.DetectionTime.UnmarshalJSON(v)
+	case "timeWindow":
+		return crowdstrikeMembers(v, func(k, v []byte) error {
+			if string(k) == "endTime" {
+				return d.WindowEnd.UnmarshalJSON(v)
+			}
+			return nil
+		})
+	case "detection":
+		return crowdstrikeElements(v, func(el []byte) error {
+			if d.Detection != nil || len(el) == 0 || el[0] != '{' {
+				return nil // Winnow reads the first detection only
+			}
+			d.Detection = new(googleSecopsRule)
+			return crowdstrikeMembers(el, d.Detection.set)
+		})
+	case "event":
+		return d.addEvent(v)
+	case "collectionElements":
+		return crowdstrikeElements(v, func(el []byte) error {
+			return crowdstrikeMembers(el, func(k, v []byte) error {
+				if string(k) != "references" {
+					return nil
+				}
+				return crowdstrikeElements(v, func(ref []byte) error {
+					return crowdstrikeMembers(ref, func(k, v []byte) error {
+						if string(k) == "event" {
+							return d.addEvent(v)
+						}
+						return nil
+					})
+				})
+			})
+		})
+	}
+	return nil
+}
+
+func (d *googleSecopsDetection) addEvent(v []byte) error {
+	if len(v) == 0 || v[0] != '{' {
+		return nil
+	}
+	ev := new(googleSecopsEvent)
+	d.Events = append(d.Events, ev)
+	return crowdstrikeMembers(v, ev.set)
+}
+
+func (r *googleSecopsRule) set(key, v []byte) error {
+	var t *text
+	switch string(key) {
+	case "ruleName":
+		t = &r.RuleName
+	case "ruleId":
+		t = &r.RuleID
+	case "alertState":
+		t = &r.AlertState
+	case "ruleType":
+		t = &r.RuleType
+	case "ruleSet":
+		t = &r.RuleSet
+	case "ruleSetDisplayName":
+		t = &r.RuleSetDisplayName
+	case "severity":
+		t = &r.Severity
+	case "riskScore":
+		t = &r.RiskScore
+	case "description":
+		t = &r.Description
+	case "detectionFields":
+		return googleSecopsLabels(v, &r.DetectionFields)
+	case "ruleLabels":
+		return googleSecopsLabels(v, &r.RuleLabels)
+	case "outcomes":
+		return googleSecopsLabels(v, &r.Outcomes)
+	default:
+		return nil
+	}
+	return t.UnmarshalJSON(v)
+}
+
+// googleSecopsLabels decodes a list of {key, value} objects.
+func googleSecopsLabels(v []byte, dst *[]googleSecopsLabel) error {
+	return crowdstrikeElements(v, func(el []byte) error {
+		var l googleSecopsLabel
+		err := crowdstrikeMembers(el, func(k, v []byte) error {
+			switch string(k) {
+			case "key":
+				return l.Key.UnmarshalJSON(v)
+			case "value":
+				return l.Value.UnmarshalJSON(v)
+			}
+			return nil
+		})
+		*dst = append(*dst, l)
+		return err
+	})
+}
+
+func (ev *googleSecopsEvent) set(key, v []byte) error {
+	switch string(key) {
+	case "metadata":
+		return crowdstrikeMembers(v, func(k, v []byte) error {
+			switch string(k) {
+			case "eventTimestamp", "event_timestamp":
+				return ev.EventTimestamp.UnmarshalJSON(v)
+			case "logType", "log_type":
+				return ev.LogType.UnmarshalJSON(v)
+			case "description":
+				return ev.Description.UnmarshalJSON(v)
+			}
+			return nil
+		})
+	case "principal":
+		return crowdstrikeMembers(v, ev.Principal.set)
+	case "target":
+		return crowdstrikeMembers(v, ev.Target.set)
+	case "src":
+		return crowdstrikeMembers(v, ev.Src.set)
+	case "network":
+		return crowdstrikeMembers(v, ev.setNetwork)
+	case "securityResult", "security_result":
+		return crowdstrikeElements(v, func(el []byte) error {
+			var sr googleSecopsSecurityResult
+			err := crowdstrikeMembers(el, sr.set)
+			ev.SecurityResult = append(ev.SecurityResult, sr)
+			return err
+		})
+	}
+	return nil
+}
+
+func (ev *googleSecopsEvent) setNetwork(key, v []byte) error {
+	switch string(key) {
+	case "email":
+		return crowdstrikeMembers(v, func(k, v []byte) error {
+			switch string(k) {
+			case "from":
+				return ev.EmailFrom.UnmarshalJSON(v)
+			case "to":
+				return ev.EmailTo.UnmarshalJSON(v)
+			case "subject":
+				return ev.EmailSubject.UnmarshalJSON(v)
+			}
+			return nil
+		})
+	case "dns":
+		return crowdstrikeMembers(v, func(k, v []byte) error {
+			if string(k) != "questions" {
+				return nil
+			}
+			return crowdstrikeElements(v, func(el []byte) error {
+				return crowdstrikeMembers(el, func(k, v []byte) error {
+					if string(k) != "name" {
+						return nil
+					}
+					var name text
+					err := name.UnmarshalJSON(v)
+					ev.DNSQuestions = append(ev.DNSQuestions, string(name))
+					return err
+				})
+			})
+		})
+	}
+	return nil
+}
+
+func (sr *googleSecopsSecurityResult) set(key, v []byte) error {
+	switch string(key) {
+	case "severity":
+		return sr.Severity.UnmarshalJSON(v)
+	case "ruleName", "rule_name":
+		return sr.RuleName.UnmarshalJSON(v)
+	case "summary":
+		return sr.Summary.UnmarshalJSON(v)
+	case "attackDetails", "attack_details":
+		return crowdstrikeMembers(v, func(k, v []byte) error {
+			var dst *[]string
+			switch string(k) {
+			case "techniques":
+				dst = &sr.Techniques
+			case "tactics":
+				dst = &sr.Tactics
+			default:
+				return nil
+			}
+			// Techniques are kept by id; tactics by id, else name.
+			return crowdstrikeElements(v, func(el []byte) error {
+				var id, name text
+				err := crowdstrikeMembers(el, func(k, v []byte) error {
+					switch string(k) {
+					case "id":
+						return id.UnmarshalJSON(v)
+					case "name":
+						return name.UnmarshalJSON(v)
+					}
+					return nil
+				})
+				if s := crowdstrikeFirst(id, name); s != "" && (dst == &sr.Tactics || id != "") {
+					*dst = append(*dst, s)
+				}
+				return err
+			})
+		})
+	}
+	return nil
+}
+
+func (n *googleSecopsNoun) set(key, v []byte) error {
+	switch string(key) {
+	case "hostname":
+		return n.Hostname.UnmarshalJSON(v)
+	case "ip":
+		return n.IP.UnmarshalJSON(v)
+	case "port":
+		return n.Port.UnmarshalJSON(v)
+	case "url":
+		return n.URL.UnmarshalJSON(v)
+	case "asset":
+		return crowdstrikeMembers(v, func(k, v []byte) error {
+			switch string(k) {
+			case "hostname":
+				return n.AssetHostname.UnmarshalJSON(v)
+			case "ip":
+				return n.AssetIP.UnmarshalJSON(v)
+			}
+			return nil
+		})
+	case "user":
+		return crowdstrikeMembers(v, func(k, v []byte) error {
+			switch string(k) {
+			case "userid":
+				return n.UserID.UnmarshalJSON(v)
+			case "emailAddresses", "email_addresses":
+				return n.EmailAddresses.UnmarshalJSON(v)
+			}
+			return nil
+		})
+	case "process":
+		if len(v) == 0 || v[0] != '{' {
+			return nil
+		}
+		n.Process = new(googleSecopsProcess)
+		return crowdstrikeMembers(v, n.Process.set)
+	case "file":
+		return crowdstrikeMembers(v, n.File.set)
+	}
+	return nil
+}
+
+func (p *googleSecopsProcess) set(key, v []byte) error {
+	switch string(key) {
+	case "pid":
+		return p.PID.UnmarshalJSON(v)
+	case "commandLine", "command_line":
+		return p.CommandLine.UnmarshalJSON(v)
+	case "file":
+		return crowdstrikeMembers(v, p.File.set)
+	case "parentProcess", "parent_process":
+		p.HasParent = len(v) > 0 && v[0] == '{'
+		return crowdstrikeMembers(v, func(k, v []byte) error {
+			if string(k) == "file" {
+				return crowdstrikeMembers(v, p.ParentFile.set)
+			}
+			return nil
+		})
+	}
+	return nil
+}
+
+func (f *googleSecopsFile) set(key, v []byte) error {
+	switch string(key) {
+	case "fullPath", "full_path":
+		return f.FullPath.UnmarshalJSON(v)
+	case "sha256":
+		return f.SHA256.UnmarshalJSON(v)
+	case "sha1":
+		return f.SHA1.UnmarshalJSON(v)
+	case "md5":
+		return f.MD5.UnmarshalJSON(v)
+	}
+	return nil
+}
