@@ -7,5 +7,5 @@ import "embed"
 
 // FS holds the content files.
 //
-//go:embed *.yaml
+//go:embed *.yaml policies/*.yaml playbooks/*.yaml
 var FS embed.FS
