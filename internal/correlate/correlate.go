@@ -278,8 +278,10 @@ type advance struct {
 
 // advances finds the earlier alerts linked to r by an entity, within the
 // chain window, that r advances: r has a tactic that p lacks and that lies
-// later in the kill chain than one of p's. Only the latest alert per
-// entity and tactic is considered, which bounds the work per alert.
+// later in the kill chain than one of p's, or p belongs to a kill chain and
+// r has a tactic the chain lacks that lies later than the chain's first.
+// Only the latest alert per entity and tactic is considered, which bounds
+// the work per alert.
 func (c *Correlator) advances(t *tenant, r *rec, join func(*rec)) []advance {
 	if r.mask == 0 {
 		return nil
@@ -292,19 +294,27 @@ func (c *Correlator) advances(t *tenant, r *rec, join func(*rec)) []advance {
 		if e == nil {
 			continue
 		}
-		for o := 0; o < top; o++ {
+		for o := range numTactics {
 			p := e.latest[o]
-			if p == nil || p.time.Before(from) || p.time.After(r.time) {
+			if p == nil || p.time.Before(from) || p.time.After(r.time) ||
+				slices.ContainsFunc(out, func(a advance) bool { return a.p == p }) {
 				continue
 			}
-			fresh := r.mask &^ p.mask
-			if fresh == 0 || bits.Len16(fresh)-1 <= o {
+			// r advances p itself, or the kill chain p belongs to.
+			mask, at := p.mask, o
+			if o >= top {
+				if p.inc == nil || !p.inc.hasKind(alert.IncidentKillChain) {
+					continue
+				}
+				mask = p.inc.mask
+				at = bits.TrailingZeros16(mask)
+			}
+			fresh := r.mask &^ mask
+			if fresh == 0 || bits.Len16(fresh)-1 <= at {
 				continue
 			}
-			if !slices.ContainsFunc(out, func(a advance) bool { return a.p == p }) {
-				out = append(out, advance{p, k, o, bits.Len16(fresh) - 1})
-				join(p)
-			}
+			out = append(out, advance{p, k, at, bits.Len16(fresh) - 1})
+			join(p)
 		}
 	}
 	return out
