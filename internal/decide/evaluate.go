@@ -34,7 +34,8 @@ type Outcome struct {
 // Evaluate runs every rule on in. A rule that errors is skipped and named
 // in Errors; the others still apply.
 func (p *Policy) Evaluate(in *Input) Outcome {
-	var out Outcome
+	// Fired is never null in JSON: "no rule fired" is recorded as [].
+	out := Outcome{Fired: []string{}}
 	act := activation{in: in}
 	for i := range p.rules {
 		r := &p.rules[i]
