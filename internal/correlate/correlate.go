@@ -30,21 +30,21 @@ type Event struct {
 type Result struct {
 	// Incident is a snapshot of the incident the alert belongs to, nil if
 	// none. Later calls never modify it.
-	Incident *alert.Incident
+	Incident *alert.Incident `json:"incident,omitempty"`
 	// New is true when this call created the incident.
-	New bool
+	New bool `json:"new,omitempty"`
 	// Burst is true when the alert is part of a burst detected on this
 	// call: the business rules propose preventive containment.
-	Burst bool
+	Burst bool `json:"burst,omitempty"`
 	// Chain is true when the alert's incident is a kill-chain progression.
-	Chain bool
+	Chain bool `json:"chain,omitempty"`
 	// Factors are the contributions to add to the alert's score, each with
 	// a detail naming its evidence.
-	Factors []alert.Factor
+	Factors []alert.Factor `json:"factors,omitempty"`
 	// Reinvestigate are alert IDs newly flagged for re-investigation.
-	Reinvestigate []string
+	Reinvestigate []string `json:"reinvestigate,omitempty"`
 	// Reasons explain, one sentence each, what correlation concluded.
-	Reasons []string
+	Reasons []string `json:"reasons,omitempty"`
 }
 
 // Correlator groups the alerts of each tenant into incidents. It keeps its
@@ -192,7 +192,11 @@ func (c *Correlator) Add(ev Event) Result {
 		c.addMember(inc, p, r.time, "linked by a later alert")
 	}
 	c.index(t, r)
-	c.addMember(inc, r, r.time, "")
+	why := "advances the kill chain"
+	if len(advances) == 0 {
+		why = "part of an alert burst"
+	}
+	c.addMember(inc, r, r.time, why)
 	if burst.n > 0 {
 		res.Burst = true
 		detail := fmt.Sprintf("%d alerts on %s within %v", burst.n, burst.k, c.cfg.BurstWindow)

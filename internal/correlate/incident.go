@@ -292,7 +292,7 @@ func (c *Correlator) judge(t *tenant, inc *incident, r *rec, res *Result) {
 	}
 	for _, m := range inc.unchecked {
 		if m != r && !m.flagged && needsReview(m) {
-			c.flag(inc, m, at, fmt.Sprintf("member alert %s was closed as %s", m.id, closedAs(m)), res)
+			c.flag(inc, m, at, sharedKey(m, inc, 2), res)
 		}
 	}
 	inc.unchecked = inc.unchecked[:0]
@@ -325,19 +325,22 @@ func (c *Correlator) judge(t *tenant, inc *incident, r *rec, res *Result) {
 	for _, p := range found {
 		p.retro = true
 		inc.retros++
-		shared := sharedKey(p, inc)
+		shared := sharedKey(p, inc, 1)
 		c.addMember(inc, p, at, fmt.Sprintf("shares %s; closed as %s", shared, closedAs(p)))
-		c.flag(inc, p, at, fmt.Sprintf("alert %s of %s, closed as %s, shares %s with the incident",
-			p.id, p.time.UTC().Format(time.RFC3339), closedAs(p), shared), res)
+		c.flag(inc, p, at, shared, res)
 	}
 }
 
-func (c *Correlator) flag(inc *incident, m *rec, at time.Time, why string, res *Result) {
+// flag lists m for re-investigation, naming the entity it shares with the
+// incident.
+func (c *Correlator) flag(inc *incident, m *rec, at time.Time, shared key, res *Result) {
+	why := fmt.Sprintf("alert %s of %s was closed as %s and shares %s with incident %s",
+		m.id, m.time.UTC().Format(time.RFC3339), closedAs(m), shared, inc.id)
 	m.flagged = true
 	inc.reinvest = append(inc.reinvest, m.id)
 	res.Reinvestigate = append(res.Reinvestigate, m.id)
 	inc.timeline = append(inc.timeline, alert.TimelineEntry{Time: at, AlertID: m.id, Event: EventReinvestigate, Detail: why})
-	res.Reasons = append(res.Reasons, fmt.Sprintf("re-investigate %s: incident %s is a likely attack", why, inc.id))
+	res.Reasons = append(res.Reasons, "re-investigate: "+why+", now a likely attack")
 }
 
 func closedAs(m *rec) string {
@@ -350,11 +353,11 @@ func closedAs(m *rec) string {
 	return string(m.verdict)
 }
 
-// sharedKey names the first entity p shares with the incident's other
-// members.
-func sharedKey(p *rec, inc *incident) key {
+// sharedKey names the first entity of p that at least n members of the
+// incident have (n counts p itself when it is a member).
+func sharedKey(p *rec, inc *incident, n int) key {
 	for _, k := range p.keys {
-		if inc.keyCount[k] > 0 {
+		if inc.keyCount[k] >= n {
 			return k
 		}
 	}
