@@ -8,6 +8,7 @@ import (
 	"regexp"
 
 	"cel.dev/cel-go/cel"
+	celast "cel.dev/cel-go/common/ast"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/winnow-soc/winnow/alert"
@@ -17,7 +18,18 @@ import (
 // DefaultCostLimit bounds the CEL cost of one rule's evaluation. The
 // shipped rules cost under 20; the limit stops a comprehension over a
 // huge observable list from stalling the sequential stage.
+//
+// Only rules with a comprehension (all, exists, exists_one, map, filter)
+// are metered: without one, a rule's cost is linear in the size of the
+// alert, and tracking it would cost a third of the evaluation time.
 const DefaultCostLimit = 10_000
+
+func hasComprehension(a *cel.Ast) bool {
+	found := celast.MatchDescendants(celast.NavigateAST(a.NativeRep()), func(e celast.NavigableExpr) bool {
+		return e.Kind() == celast.ComprehensionKind
+	})
+	return len(found) > 0
+}
 
 // Policy is one tenant's compiled business rules. It is immutable after
 // Compile and safe for concurrent use.
@@ -150,7 +162,11 @@ func Compile(name string, yamlSrc []byte) (*Policy, error) {
 			bad("when has type %s, want bool", ast.OutputType())
 			continue
 		}
-		prg, err := env.Program(ast, cel.CostLimit(DefaultCostLimit), cel.EvalOptions(cel.OptOptimize))
+		opts := []cel.ProgramOption{cel.EvalOptions(cel.OptOptimize)}
+		if hasComprehension(ast) {
+			opts = append(opts, cel.CostLimit(DefaultCostLimit))
+		}
+		prg, err := env.Program(ast, opts...)
 		if err != nil {
 			bad("when: %w", err)
 			continue
