@@ -2,7 +2,6 @@ package normalize
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -35,50 +34,47 @@ type crowdstrikeRecord struct {
 // the classic one (DetectId, DetectName, ComputerName, 1-5 Severity) and
 // the EPP one (CompositeId, Name, Hostname, 0-100 Severity).
 type crowdstrikeEvent struct {
-	DetectID                      text `json:"DetectId"`
-	CompositeID                   text `json:"CompositeId"`
-	DetectName                    text `json:"DetectName"`
-	Name                          text `json:"Name"`
-	DetectDescription             text `json:"DetectDescription"`
-	Description                   text `json:"Description"`
-	Severity                      text `json:"Severity"`
-	SeverityName                  text `json:"SeverityName"`
-	Tactic                        text `json:"Tactic"`
-	TacticID                      text `json:"TacticId"`
-	Technique                     text `json:"Technique"`
-	TechniqueID                   text `json:"TechniqueId"`
-	Objective                     text `json:"Objective"`
-	PatternID                     text `json:"PatternId"`
-	ComputerName                  text `json:"ComputerName"`
-	Hostname                      text `json:"Hostname"`
-	AgentID                       text `json:"AgentId"`
-	SensorID                      text `json:"SensorId"`
-	UserName                      text `json:"UserName"`
-	LogonDomain                   text `json:"LogonDomain"`
-	LocalIP                       text `json:"LocalIP"`
-	LocalIPAddress                text `json:"LocalIPAddress"`
-	MACAddress                    text `json:"MACAddress"`
-	FileName                      text `json:"FileName"`
-	FilePath                      text `json:"FilePath"`
-	CommandLine                   text `json:"CommandLine"`
-	ProcessID                     text `json:"ProcessId"`
-	SHA256String                  text `json:"SHA256String"`
-	SHA256                        text `json:"SHA256"`
-	SHA1String                    text `json:"SHA1String"`
-	MD5String                     text `json:"MD5String"`
-	ParentImageFileName           text `json:"ParentImageFileName"`
-	ParentImageFilePath           text `json:"ParentImageFilePath"`
-	ParentCommandLine             text `json:"ParentCommandLine"`
-	GrandparentImageFileName      text `json:"GrandparentImageFileName"`
-	GrandParentImageFileName      text `json:"GrandParentImageFileName"`
-	GrandParentImageFilePath      text `json:"GrandParentImageFilePath"`
-	GrandParentCommandLine        text `json:"GrandParentCommandLine"`
-	PatternDispositionDescription text `json:"PatternDispositionDescription"`
-	ProcessStartTime              text `json:"ProcessStartTime"`
-	FilesWritten                  []struct {
-		FileName text `json:"FileName"`
-		FilePath text `json:"FilePath"`
-	} `json:"FilesWritten"`
+	DetectID                      text      `json:"DetectId"`
+	CompositeID                   text      `json:"CompositeId"`
+	DetectName                    text      `json:"DetectName"`
+	Name                          text      `json:"Name"`
+	DetectDescription             text      `json:"DetectDescription"`
+	Description                   text      `json:"Description"`
+	Severity                      text      `json:"Severity"`
+	SeverityName                  text      `json:"SeverityName"`
+	Tactic                        text      `json:"Tactic"`
+	TacticID                      text      `json:"TacticId"`
+	Technique                     text      `json:"Technique"`
+	TechniqueID                   text      `json:"TechniqueId"`
+	Objective                     text      `json:"Objective"`
+	PatternID                     text      `json:"PatternId"`
+	ComputerName                  text      `json:"ComputerName"`
+	Hostname                      text      `json:"Hostname"`
+	AgentID                       text      `json:"AgentId"`
+	SensorID                      text      `json:"SensorId"`
+	UserName                      text      `json:"UserName"`
+	LogonDomain                   text      `json:"LogonDomain"`
+	LocalIP                       text      `json:"LocalIP"`
+	LocalIPAddress                text      `json:"LocalIPAddress"`
+	MACAddress                    text      `json:"MACAddress"`
+	FileName                      text      `json:"FileName"`
+	FilePath                      text      `json:"FilePath"`
+	CommandLine                   text      `json:"CommandLine"`
+	ProcessID                     text      `json:"ProcessId"`
+	SHA256String                  text      `json:"SHA256String"`
+	SHA256                        text      `json:"SHA256"`
+	SHA1String                    text      `json:"SHA1String"`
+	MD5String                     text      `json:"MD5String"`
+	ParentImageFileName           text      `json:"ParentImageFileName"`
+	ParentImageFilePath           text      `json:"ParentImageFilePath"`
+	ParentCommandLine             text      `json:"ParentCommandLine"`
+	GrandparentImageFileName      text      `json:"GrandparentImageFileName"`
+	GrandParentImageFileName      text      `json:"GrandParentImageFileName"`
+	GrandParentImageFilePath      text      `json:"GrandParentImageFilePath"`
+	GrandParentCommandLine        text      `json:"GrandParentCommandLine"`
+	PatternDispositionDescription text      `json:"PatternDispositionDescription"`
+	ProcessStartTime              text      `json:"ProcessStartTime"`
+	FilesWritten                  [][2]text // FileName, FilePath
 }
 
 func (crowdstrike) Name() string { return "crowdstrike" }
@@ -278,62 +274,24 @@ func (e *crowdstrikeEvent) set(key, v []byte) error {
 	case "ProcessStartTime":
 		t = &e.ProcessStartTime
 	case "FilesWritten":
-		return json.Unmarshal(v, &e.FilesWritten)
+		return crowdstrikeElements(v, func(el []byte) error {
+			var name, path text
+			err := crowdstrikeMembers(el, func(k, v []byte) error {
+				switch string(k) {
+				case "FileName":
+					return name.UnmarshalJSON(v)
+				case "FilePath":
+					return path.UnmarshalJSON(v)
+				}
+				return nil
+			})
+			e.FilesWritten = append(e.FilesWritten, [2]text{name, path})
+			return err
+		})
 	default:
 		return nil
 	}
 	return t.UnmarshalJSON(v)
-}
-
-// crowdstrikeMembers calls set with each member of the JSON object obj,
-// which must have been validated; a value that is not an object has no
-// members. The google_secops, sentinelone and proofpoint decoders use it
-// too.
-func crowdstrikeMembers(obj []byte, set func(key, v []byte) error) error {
-	if len(obj) == 0 || obj[0] != '{' {
-		return nil
-	}
-	return withFields(obj, func(fs Fields) error {
-		for _, f := range fs {
-			if err := set(f.Key, f.Value); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// crowdstrikeElements calls fn with each element of the validated JSON
-// array arr, in order.
-func crowdstrikeElements(arr []byte, fn func(el []byte) error) error {
-	if len(arr) == 0 || arr[0] != '[' {
-		return nil
-	}
-	i := skipWS(arr, 1)
-	if i < len(arr) && arr[i] == ']' {
-		return nil
-	}
-	for {
-		end := valueEnd(arr, i)
-		if end <= i {
-			return fmt.Errorf("bad array element at byte %d", i)
-		}
-		if err := fn(arr[i:end]); err != nil {
-			return err
-		}
-		i = skipWS(arr, end)
-		if i >= len(arr) {
-			return errors.New("unterminated array")
-		}
-		switch arr[i] {
-		case ',':
-			i = skipWS(arr, i+1)
-		case ']':
-			return nil
-		default:
-			return fmt.Errorf("expected ',' or ']' at byte %d", i)
-		}
-	}
 }
 
 func crowdstrikeEntities(en *alert.Entities, e *crowdstrikeEvent) {
@@ -386,8 +344,8 @@ func crowdstrikeEntities(en *alert.Entities, e *crowdstrikeEvent) {
 		en.Files = append(en.Files, f)
 	}
 	for _, w := range e.FilesWritten {
-		if w.FileName != "" || w.FilePath != "" {
-			en.Files = append(en.Files, alert.File{Name: string(w.FileName), Path: string(w.FilePath)})
+		if w[0] != "" || w[1] != "" {
+			en.Files = append(en.Files, alert.File{Name: string(w[0]), Path: string(w[1])})
 		}
 	}
 }

@@ -30,6 +30,7 @@ type googleSecopsDetection struct {
 	ID, Type, CreatedTime, DetectionTime, WindowEnd text
 	Detection                                       *googleSecopsRule // detection[0]
 	Events                                          []*googleSecopsEvent
+	List                                            []byte // a list response's detections
 }
 
 type googleSecopsRule struct {
@@ -129,27 +130,26 @@ func (googleSecops) NormalizeAll(raw []byte, emit func(alert.Alert) error) error
 	if !jsonscan.Valid(raw) {
 		return errors.New("google_secops detection is not valid JSON")
 	}
-	var list []byte
-	single := false
-	_ = crowdstrikeMembers(raw, func(key, v []byte) error {
-		switch string(key) {
-		case "detections":
-			list = v
-		case "detection":
-			single = true
-		}
-		return nil
-	})
-	if single || list == nil || list[0] != '[' {
-		a, err := googleSecopsAlert(raw)
+	// One scan reads the detection's members and notes a list response's
+	// detections.
+	d, err := googleSecopsDecode(raw)
+	if err != nil {
+		return err
+	}
+	if d.Detection != nil || d.List == nil || d.List[0] != '[' {
+		a, err := d.alert(raw)
 		if err != nil {
 			return err
 		}
 		return emit(a)
 	}
 	i := 0
-	return crowdstrikeElements(list, func(el []byte) error {
-		a, err := googleSecopsAlert(el)
+	return crowdstrikeElements(d.List, func(el []byte) error {
+		d, err := googleSecopsDecode(el)
+		a := alert.Alert{}
+		if err == nil {
+			a, err = d.alert(el)
+		}
 		if err != nil {
 			return fmt.Errorf("google_secops detections[%d]: %w", i, err)
 		}
@@ -159,11 +159,17 @@ func (googleSecops) NormalizeAll(raw []byte, emit func(alert.Alert) error) error
 	})
 }
 
-func googleSecopsAlert(raw []byte) (alert.Alert, error) {
-	var d googleSecopsDetection
+func googleSecopsDecode(raw []byte) (*googleSecopsDetection, error) {
+	d := new(googleSecopsDetection)
 	if err := crowdstrikeMembers(raw, d.set); err != nil {
-		return alert.Alert{}, fmt.Errorf("decode google_secops detection: %w", err)
+		return nil, fmt.Errorf("decode google_secops detection: %w", err)
 	}
+	return d, nil
+}
+
+// alert converts the decoded detection; raw is its record, for a content
+// ID.
+func (d *googleSecopsDetection) alert(raw []byte) (alert.Alert, error) {
 	det := d.Detection
 	if det == nil {
 		return alert.Alert{}, errors.New("google_secops detection without detection[]")

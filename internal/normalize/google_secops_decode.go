@@ -30,6 +30,8 @@ func (d *googleSecopsDetection) set(key, v []byte) error {
 		})
 	case "event":
 		return d.addEvent(v)
+	case "detections":
+		d.List = v
 	case "collectionElements":
 		return crowdstrikeElements(v, func(el []byte) error {
 			return crowdstrikeMembers(el, func(k, v []byte) error {

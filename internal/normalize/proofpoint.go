@@ -53,6 +53,10 @@ type proofpointEvent struct {
 	ThreatStatus   text `json:"threatStatus"`
 	URL            text `json:"url"`
 	UserAgent      text `json:"userAgent"`
+	// Envelope members: queryEndTime or any list makes the record an
+	// envelope; lists holds the four lists in proofpointLists order.
+	envelope bool
+	lists    [len(proofpointLists)][]byte
 }
 
 type proofpointThreat struct {
@@ -129,6 +133,17 @@ func (e *proofpointEvent) set(key, v []byte) error {
 		t = &e.URL
 	case "userAgent":
 		t = &e.UserAgent
+	case "queryEndTime":
+		e.envelope = true
+		return nil
+	case proofpointLists[0], proofpointLists[1], proofpointLists[2], proofpointLists[3]:
+		e.envelope = true
+		for i, l := range proofpointLists {
+			if string(key) == l {
+				e.lists[i] = v
+			}
+		}
+		return nil
 	case "threatsInfoMap":
 		if v[0] == '[' {
 			e.ThreatsInfoMap = []proofpointThreat{}
@@ -222,33 +237,26 @@ func (proofpoint) NormalizeAll(raw []byte, emit func(alert.Alert) error) error {
 	if !jsonscan.Valid(raw) {
 		return errors.New("proofpoint event is not valid JSON")
 	}
-	var lists [len(proofpointLists)][]byte
-	envelope := false
-	_ = crowdstrikeMembers(raw, func(key, v []byte) error {
-		switch string(key) {
-		case "queryEndTime":
-			envelope = true
-		case proofpointLists[0], proofpointLists[1], proofpointLists[2], proofpointLists[3]:
-			envelope = true
-			for i, l := range proofpointLists {
-				if string(key) == l {
-					lists[i] = v
-				}
-			}
-		}
-		return nil
-	})
-	if !envelope {
-		a, err := proofpointAlert(raw, "")
+	// One scan reads the event's members and notes an envelope's lists.
+	e, err := proofpointDecode(raw)
+	if err != nil {
+		return err
+	}
+	if !e.envelope {
+		a, err := e.alert(raw, "")
 		if err != nil {
 			return err
 		}
 		return emit(a)
 	}
-	for i, list := range lists {
+	for i, list := range e.lists {
 		j := 0
 		err := crowdstrikeElements(list, func(el []byte) error {
-			a, err := proofpointAlert(el, proofpointLists[i])
+			ev, err := proofpointDecode(el)
+			a := alert.Alert{}
+			if err == nil {
+				a, err = ev.alert(el, proofpointLists[i])
+			}
 			if err != nil {
 				return fmt.Errorf("proofpoint %s[%d]: %w", proofpointLists[i], j, err)
 			}
@@ -263,13 +271,17 @@ func (proofpoint) NormalizeAll(raw []byte, emit func(alert.Alert) error) error {
 	return nil
 }
 
-// proofpointAlert converts one event; kind is its envelope list, or ""
-// for a bare event, whose kind is inferred from its members.
-func proofpointAlert(raw []byte, kind string) (alert.Alert, error) {
-	var e proofpointEvent
+func proofpointDecode(raw []byte) (*proofpointEvent, error) {
+	e := new(proofpointEvent)
 	if err := crowdstrikeMembers(raw, e.set); err != nil {
-		return alert.Alert{}, fmt.Errorf("decode proofpoint event: %w", err)
+		return nil, fmt.Errorf("decode proofpoint event: %w", err)
 	}
+	return e, nil
+}
+
+// alert converts one decoded event; kind is its envelope list, or "" for
+// a bare event, whose kind is inferred from its members.
+func (e *proofpointEvent) alert(raw []byte, kind string) (alert.Alert, error) {
 	click := e.ClickTime != "" || e.ClickIP != ""
 	switch {
 	case kind == "" && click:
@@ -293,9 +305,9 @@ func proofpointAlert(raw []byte, kind string) (alert.Alert, error) {
 	}
 	a := alert.Alert{Source: "proofpoint", Time: t, Rule: alert.Rule{Tags: []string{"proofpoint:" + kind}}}
 	if click {
-		proofpointClick(&a, &e, kind)
+		proofpointClick(&a, e, kind)
 	} else {
-		proofpointMessage(&a, &e, kind)
+		proofpointMessage(&a, e, kind)
 	}
 	if a.ID == "" {
 		a.ID = alert.ContentID("proofpoint", raw)

@@ -106,19 +106,13 @@ func (sentinelone) NormalizeAll(raw []byte, emit func(alert.Alert) error) error 
 	if !jsonscan.Valid(raw) {
 		return errors.New("sentinelone threat is not valid JSON")
 	}
-	var data []byte
-	single := false
-	_ = crowdstrikeMembers(raw, func(key, v []byte) error {
-		switch string(key) {
-		case "data":
-			data = v
-		case "threatInfo":
-			single = true
-		}
-		return nil
-	})
-	if single || data == nil || data[0] != '[' {
-		a, err := sentineloneAlert(raw)
+	// One scan reads the threat's members and notes an envelope's data.
+	r, data, err := sentineloneDecode(raw)
+	if err != nil {
+		return err
+	}
+	if r.ThreatInfo != nil || data == nil || data[0] != '[' {
+		a, err := r.alert(raw)
 		if err != nil {
 			return err
 		}
@@ -126,7 +120,11 @@ func (sentinelone) NormalizeAll(raw []byte, emit func(alert.Alert) error) error 
 	}
 	i := 0
 	return crowdstrikeElements(data, func(el []byte) error {
-		a, err := sentineloneAlert(el)
+		r, _, err := sentineloneDecode(el)
+		a := alert.Alert{}
+		if err == nil {
+			a, err = r.alert(el)
+		}
 		if err != nil {
 			return fmt.Errorf("sentinelone data[%d]: %w", i, err)
 		}
@@ -136,11 +134,14 @@ func (sentinelone) NormalizeAll(raw []byte, emit func(alert.Alert) error) error 
 	})
 }
 
-// sentineloneAlert converts one validated threat object.
-func sentineloneAlert(raw []byte) (alert.Alert, error) {
-	var r sentineloneThreat
-	err := crowdstrikeMembers(raw, func(key, v []byte) error {
+// sentineloneDecode reads a validated threat object, and the data member
+// should it be an envelope.
+func sentineloneDecode(raw []byte) (r *sentineloneThreat, data []byte, err error) {
+	r = new(sentineloneThreat)
+	err = crowdstrikeMembers(raw, func(key, v []byte) error {
 		switch string(key) {
+		case "data":
+			data = v
 		case "id":
 			return r.ID.UnmarshalJSON(v)
 		case "agentDetectionInfo":
@@ -158,8 +159,13 @@ func sentineloneAlert(raw []byte) (alert.Alert, error) {
 		return nil
 	})
 	if err != nil {
-		return alert.Alert{}, fmt.Errorf("decode sentinelone threat: %w", err)
+		return nil, nil, fmt.Errorf("decode sentinelone threat: %w", err)
 	}
+	return r, data, nil
+}
+
+// alert converts the decoded threat; raw is its record, for a content ID.
+func (r *sentineloneThreat) alert(raw []byte) (alert.Alert, error) {
 	ti := r.ThreatInfo
 	if ti == nil || (ti.ThreatName == "" && ti.Classification == "") {
 		return alert.Alert{}, errors.New("sentinelone threat without threatInfo.threatName or classification")
