@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -65,7 +66,8 @@ type EntityStats struct {
 	ActiveDays int     `json:"active_days"`
 	Hours      [24]int `json:"hours"`
 	// Peers are the destinations a host, user or IP reached, most counted
-	// first.
+	// first. Entity fills them; Assess leaves them out, to keep the
+	// per-alert path cheap.
 	Peers []PeerStats `json:"peers,omitempty"`
 }
 
@@ -107,7 +109,7 @@ func (t *Tracker) Assess(a *alert.Alert, obs []alert.Observable, loc *time.Locat
 		if k.kind == kindRule {
 			rule = ents[i]
 		}
-		out.Entities = append(out.Entities, t.stats(k, ents[i], minDay, cut))
+		out.Entities = append(out.Entities, t.stats(k, ents[i], minDay, cut, false))
 	}
 	warm := tn.recorded >= t.cfg.WarmUpAlerts && a.Time.Sub(tn.first) >= t.cfg.WarmUpPeriod
 	if warm {
@@ -145,10 +147,12 @@ func (t *Tracker) Entity(tenantName, kindName, value string) (EntityStats, bool)
 		return EntityStats{}, false
 	}
 	cut := tn.cutoff(t.cfg.Window)
-	return t.stats(e.key, e, localDay(cut, tn.loc), cut), true
+	return t.stats(e.key, e, localDay(cut, tn.loc), cut, true), true
 }
 
-func (t *Tracker) stats(k key, e *entity, minDay int32, cut time.Time) EntityStats {
+// stats summarises e; the peer list, sorted, is only built withPeers, as
+// the per-alert path reads the peers directly.
+func (t *Tracker) stats(k key, e *entity, minDay int32, cut time.Time, withPeers bool) EntityStats {
 	st := EntityStats{Kind: k.kind.String(), Value: k.value}
 	if e == nil {
 		return st
@@ -166,6 +170,9 @@ func (t *Tracker) stats(k key, e *entity, minDay int32, cut time.Time) EntitySta
 		for h := b.hours; h != 0; h &= h - 1 {
 			st.Hours[bits.TrailingZeros32(h)]++
 		}
+	}
+	if !withPeers {
+		return st
 	}
 	for _, p := range e.peers {
 		if !p.last.Before(cut) {
@@ -232,21 +239,23 @@ func (t *Tracker) deviation(a *alert.Alert, s *subjects, ents []*entity, stats [
 			e.kind, e.value, local.Format("15:04 MST"), tol, st.ActiveDays, usualHours(&st.Hours)))
 	}
 	if len(s.dsts) > 0 {
-		for i, e := range ents {
+		for _, e := range ents {
 			if e == nil || e.kind == kindRule {
 				continue
 			}
-			st := &stats[i]
-			seen := 0
-			for _, p := range st.Peers {
-				seen += p.Count
+			seen, live := 0, 0
+			for j := range e.peers {
+				if p := &e.peers[j]; !p.last.Before(cut) {
+					seen += int(p.count)
+					live++
+				}
 			}
-			if seen < t.w.minPeerObs || len(st.Peers) > t.w.maxStable {
+			if seen < t.w.minPeerObs || live > t.w.maxStable {
 				continue
 			}
 			var fresh []string
 			for _, v := range s.dsts {
-				if v != e.value && !slices.ContainsFunc(st.Peers, func(p PeerStats) bool { return p.Value == v }) {
+				if v != e.value && !e.hasPeer(v, cut) {
 					fresh = append(fresh, v)
 				}
 			}
@@ -254,12 +263,13 @@ func (t *Tracker) deviation(a *alert.Alert, s *subjects, ents []*entity, stats [
 				continue
 			}
 			sum += t.w.newPeer
-			usual := make([]string, len(st.Peers))
-			for j, p := range st.Peers {
-				usual[j] = p.Value
+			usual := t.stats(e.key, e, 0, cut, true).Peers
+			names := make([]string, len(usual))
+			for j, p := range usual {
+				names[j] = p.Value
 			}
 			ev = append(ev, fmt.Sprintf("%s %s reached new %s, its %d earlier connections went only to %s",
-				e.kind, e.value, capList(fresh), seen, strings.Join(usual, ", ")))
+				e.kind, e.value, capList(fresh), seen, strings.Join(names, ", ")))
 		}
 	}
 	c := round1(min(sum, t.w.deviationCap))
@@ -334,12 +344,14 @@ func (t *Tracker) similarBenign(rule *entity, ents []*entity) (alert.Factor, boo
 
 func (t *Tracker) similarMalicious(rule *entity, ents []*entity) (alert.Factor, bool) {
 	minN := int32(t.w.maliciousMin)
+	// The strongest match wins; its detail is formatted once, at the end.
 	var weight float64
-	var detail string
-	days := int(t.cfg.Window / (24 * time.Hour))
-	consider := func(w float64, d string) {
+	var best *entity
+	var bestN int32
+	pairMatch := false
+	consider := func(w float64, e *entity, n int32, pair bool) {
 		if w > weight {
-			weight, detail = w, d
+			weight, best, bestN, pairMatch = w, e, n, pair
 		}
 	}
 	for _, e := range ents {
@@ -348,51 +360,87 @@ func (t *Tracker) similarMalicious(rule *entity, ents []*entity) (alert.Factor, 
 		}
 		if rule != nil {
 			if p := e.rules[rule.value]; p != nil && p.classes[malicious] >= minN {
-				consider(t.w.maliciousPair, fmt.Sprintf("rule %s on %s %s was escalated or confirmed malicious %d times in the last %d days",
-					rule.value, e.kind, e.value, p.classes[malicious], days))
+				consider(t.w.maliciousPair, e, p.classes[malicious], true)
 			}
 		}
 		if n := e.classes[malicious]; n >= minN {
-			consider(t.w.maliciousEnt, fmt.Sprintf("%s %s had %d alerts escalated or confirmed malicious in the last %d days",
-				e.kind, e.value, n, days))
+			consider(t.w.maliciousEnt, e, n, false)
 		}
 	}
 	if rule != nil && rule.classes[malicious] >= minN {
-		consider(t.w.maliciousRule, fmt.Sprintf("rule %s was escalated or confirmed malicious %d times in the last %d days",
-			rule.value, rule.classes[malicious], days))
+		consider(t.w.maliciousRule, rule, rule.classes[malicious], false)
 	}
 	c := round1(weight)
 	if c == 0 {
 		return alert.Factor{}, false
+	}
+	days := int(t.cfg.Window / (24 * time.Hour))
+	var detail string
+	switch {
+	case pairMatch:
+		detail = fmt.Sprintf("rule %s on %s %s was escalated or confirmed malicious %d times in the last %d days",
+			rule.value, best.kind, best.value, bestN, days)
+	case best.kind == kindRule:
+		detail = fmt.Sprintf("rule %s was escalated or confirmed malicious %d times in the last %d days",
+			best.value, bestN, days)
+	default:
+		detail = fmt.Sprintf("%s %s had %d alerts escalated or confirmed malicious in the last %d days",
+			best.kind, best.value, bestN, days)
 	}
 	return alert.Factor{Name: FactorSimilarMalicious, Contribution: c, Detail: detail}, true
 }
 
 // summary is one sentence on the entities' history for the reasoning.
 func summary(stats []EntityStats, warm bool) string {
-	var b strings.Builder
-	b.WriteString("history: ")
+	b := make([]byte, 0, 64+96*len(stats))
+	b = append(b, "history: "...)
 	for i := range stats {
 		st := &stats[i]
 		if i > 0 {
-			b.WriteString("; ")
+			b = append(b, "; "...)
 		}
-		b.WriteString(st.Kind)
-		b.WriteByte(' ')
-		b.WriteString(st.Value)
-		b.WriteByte(' ')
+		b = append(b, st.Kind...)
+		b = append(b, ' ')
+		b = append(b, st.Value...)
 		if !st.Seen {
-			b.WriteString("never seen")
+			b = append(b, " never seen"...)
 			continue
 		}
-		fmt.Fprintf(&b, "%d alerts since %s (%d escalated, %d auto-closed)",
-			st.Alerts, st.FirstSeen.UTC().Format(dayLayout), st.Escalated, st.AutoClosed)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(st.Alerts), 10)
+		b = append(b, " alerts since "...)
+		b = st.FirstSeen.UTC().AppendFormat(b, dayLayout)
+		b = append(b, " ("...)
+		b = strconv.AppendInt(b, int64(st.Escalated), 10)
+		b = append(b, " escalated, "...)
+		b = strconv.AppendInt(b, int64(st.AutoClosed), 10)
+		b = append(b, " auto-closed"...)
+		if n := st.FalsePositives + st.BenignPositives; n > 0 {
+			b = append(b, ", "...)
+			b = strconv.AppendInt(b, int64(n), 10)
+			b = append(b, " judged benign by an analyst"...)
+		}
+		if st.TruePositives > 0 {
+			b = append(b, ", "...)
+			b = strconv.AppendInt(b, int64(st.TruePositives), 10)
+			b = append(b, " confirmed malicious"...)
+		}
+		b = append(b, ')')
 	}
 	if len(stats) == 0 {
-		b.WriteString("no entities")
+		b = append(b, "no entities"...)
 	}
 	if !warm {
-		b.WriteString(warmUpSuffix)
+		b = append(b, warmUpSuffix...)
 	}
-	return b.String()
+	return string(b)
+}
+
+func (e *entity) hasPeer(v string, cut time.Time) bool {
+	for i := range e.peers {
+		if e.peers[i].value == v {
+			return !e.peers[i].last.Before(cut)
+		}
+	}
+	return false
 }
