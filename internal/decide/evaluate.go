@@ -89,11 +89,12 @@ func (o *Outcome) apply(t *Then, in *Input) {
 	}
 }
 
-// status is an action's status by mode: shadow records; otherwise low
-// risk is proposed and high risk waits for an analyst's approval.
+// status is an action's status by mode: shadow (and an unknown mode, as
+// in internal/classify) records; otherwise low risk is proposed and high
+// risk waits for an analyst's approval.
 func status(mode, risk string) string {
 	switch {
-	case mode == "shadow":
+	case mode != "assisted" && mode != "semi_autonomous" && mode != "autonomous":
 		return alert.ActionRecorded
 	case risk == alert.RiskLow:
 		return alert.ActionProposed
