@@ -113,12 +113,21 @@ func (n *Normalizer) pick(format string, raw []byte) (Format, error) {
 	return found, err
 }
 
-// detect is Detect over the registered and the extra formats.
+// detect is Detect over the registered and the extra formats. Extra
+// formats read JSON objects only, so text records go to the
+// registered text formats as they would without a Normalizer.
 func (n *Normalizer) detect(raw []byte) (Format, error) {
+	if isText(raw) {
+		return detectText(raw, "")
+	}
 	var claims []Format
 	err := withFields(raw, func(fs Fields) error {
 		for _, name := range names {
-			if f := formats[name]; f.Detect(fs, raw) {
+			f := formats[name]
+			if _, text := f.(TextFormat); text {
+				continue
+			}
+			if f.Detect(fs, raw) {
 				claims = append(claims, f)
 			}
 		}

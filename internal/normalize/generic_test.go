@@ -224,6 +224,7 @@ func TestNormalizer(t *testing.T) {
 		{"mapping without match is the fallback", NewNormalizer(falco, qradar, other), "generic", []byte(`{"id":1,"description":"d"}`), "generic:qradar_offense", nil},
 		{"generic without mappings", NewNormalizer(), "generic", falcoRec, "", ErrUnknownFormat},
 		{"built-in by name", NewNormalizer(falco), "suricata", eve, "suricata", nil},
+		{"text records are not offered to mappings", NewNormalizer(falco), "auto", []byte("source=syscalls rule=R"), "", ErrUnknownFormat},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
