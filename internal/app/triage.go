@@ -18,7 +18,7 @@ import (
 func runTriage(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "triage", "triage [flags] [FILE...|-]")
 	cfgPath := fs.String("config", "", "configuration file (default: embedded defaults)")
-	format := fs.String("format", "auto", "input format: auto or one of "+strings.Join(normalize.Names(), ", "))
+	format := fs.String("format", "auto", "input format: auto, generic (the configuration's formats.generic) or one of "+strings.Join(normalize.Names(), ", "))
 	tenant := fs.String("tenant", "", "tenant for every alert (default: the configuration's default tenant)")
 	workers := fs.Int("workers", 0, "parallel deciders (default: number of CPUs)")
 	if code := parse(fs, args); code >= 0 {
