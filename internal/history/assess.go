@@ -102,7 +102,11 @@ func (t *Tracker) Assess(a *alert.Alert, obs []alert.Observable, loc *time.Locat
 	cut := tn.cutoff(t.cfg.Window)
 	minDay := localDay(cut, loc)
 
-	ents := make([]*entity, len(s.keys))
+	ents := t.scratchEnts[:0]
+	for range s.keys {
+		ents = append(ents, nil)
+	}
+	t.scratchEnts = ents
 	var rule *entity
 	for i, k := range s.keys {
 		ents[i] = tn.entities[k]

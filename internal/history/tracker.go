@@ -40,7 +40,10 @@ type Tracker struct {
 	cfg     Config
 	w       *Weights
 	tenants map[string]*tenant
-	scratch subjects
+	// scratch buffers reused by every call; they make a Tracker unsafe
+	// for concurrent use, which its contract already excludes.
+	scratch     subjects
+	scratchEnts []*entity
 }
 
 // New returns an empty Tracker. Zero or negative settings in cfg take the
