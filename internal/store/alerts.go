@@ -20,15 +20,27 @@ const (
 		verdict = excluded.verdict, priority = excluded.priority,
 		score = excluded.score, decision = excluded.decision
 	RETURNING seq, time`
-	stmtSaveEntity = `INSERT INTO entities (tenant, kind, value, time, seq) VALUES (?, ?, ?, ?, ?)
-	ON CONFLICT DO NOTHING`
 	stmtAppendAudit = `INSERT INTO audit (tenant, time, kind, payload, prev_hash, hash)
 	VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`
 )
 
+// entityChunk is how many entity rows one INSERT carries: one statement per
+// row costs more in the driver than in SQLite, and an alert has about a dozen.
+const entityChunk = 128
+
+// saveEntitiesSQL inserts n entity rows.
+func saveEntitiesSQL(n int) string {
+	return `INSERT INTO entities (tenant, kind, value, time, seq) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", n), ", ") + ` ON CONFLICT DO NOTHING`
+}
+
+var stmtSaveEntities = saveEntitiesSQL(entityChunk)
+
+const ()
+
 func (s *SQLite) prepare(ctx context.Context) error {
 	s.stmts = map[string]*sql.Stmt{}
-	for _, q := range []string{stmtSaveAlert, stmtSaveEntity, stmtAppendAudit} {
+	for _, q := range []string{stmtSaveAlert, stmtSaveEntities, stmtAppendAudit} {
 		st, err := s.w.PrepareContext(ctx, q)
 		if err != nil {
 			return fmt.Errorf("prepare %.40q: %w", q, err)
@@ -55,7 +67,7 @@ func (s *SQLite) SaveBatch(ctx context.Context, items []Item) error {
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 	saveAlert := tx.StmtContext(ctx, s.stmts[stmtSaveAlert])
-	saveEntity := tx.StmtContext(ctx, s.stmts[stmtSaveEntity])
+	var ents []any // entity rows, five values each, written after the alerts
 	for i := range items {
 		it := &items[i]
 		a, d := &it.Alert, &it.Decision
@@ -83,9 +95,21 @@ func (s *SQLite) SaveBatch(ctx context.Context, items []Item) error {
 		// t is the stored time: a re-saved alert keeps its first one, so its
 		// entity rows stay consistent with the alerts row.
 		for _, e := range Entities(a, d) {
-			if _, err := saveEntity.ExecContext(ctx, a.Tenant, e.Kind, e.Value, t, seq); err != nil {
-				return fmt.Errorf("save batch: entity of %s: %w", a.ID, err)
-			}
+			ents = append(ents, a.Tenant, e.Kind, e.Value, t, seq)
+		}
+	}
+	full := tx.StmtContext(ctx, s.stmts[stmtSaveEntities])
+	for len(ents) > 0 {
+		var err error
+		if n := min(len(ents), 5*entityChunk); n == 5*entityChunk {
+			_, err = full.ExecContext(ctx, ents[:n]...)
+			ents = ents[n:]
+		} else {
+			_, err = tx.ExecContext(ctx, saveEntitiesSQL(n/5), ents...)
+			ents = nil
+		}
+		if err != nil {
+			return fmt.Errorf("save batch: entities: %w", err)
 		}
 	}
 	if err := tx.Commit(); err != nil {

@@ -46,7 +46,7 @@ func sample(tenant string, i int) Item {
 		Tenant: tenant, Source: "suricata", ID: id, Time: t,
 		Title:    fmt.Sprintf("ET POLICY suspicious outbound connection %d", i),
 		Severity: alert.SeverityHigh, SourceSeverity: "2",
-		Rule:     alert.Rule{ID: fmt.Sprint(2010935 + i%3), Name: "ET POLICY", Category: "policy"},
+		Rule: alert.Rule{ID: fmt.Sprint(2010935 + i%3), Name: "ET POLICY", Category: "policy"},
 		Entities: alert.Entities{
 			Hosts: []alert.Host{{Name: fmt.Sprintf("HOST-%d", i%10), IP: fmt.Sprintf("10.0.%d.1", i%5)}},
 			Users: []alert.User{{Name: fmt.Sprintf("u%d", i%7), Domain: "CORP"}},
