@@ -17,12 +17,15 @@ import (
 // fields) and Elastic Endpoint (Defend) alerts (event.kind "alert"), bare,
 // as a search hit ({"_index","_id","_source"}) or in es_archiver's
 // {"type":"doc","value":{"index","id","source"}} wrapper. ECS fields may be
-// nested objects or flat dotted keys, or any mix of the two. References:
+// nested objects or flat dotted keys, or any mix of the two. A _search
+// response holding several hits is one alert per hit (Multi). References:
 // https://www.elastic.co/guide/en/security/current/alert-schema.html and
 // https://www.elastic.co/guide/en/ecs/current/ecs-field-reference.html
 func init() { Register(elastic{}) }
 
 type elastic struct{}
+
+var _ Multi = elastic{}
 
 // elasticSlot names one field Winnow reads from an Elastic document.
 type elasticSlot int
@@ -263,6 +266,19 @@ func (d *elasticDoc) set(slot elasticSlot, v []byte) error {
 func (elastic) Name() string { return "elastic" }
 
 func (elastic) Detect(fs Fields, _ []byte) bool {
+	if hits := elasticHits(fs); hits != nil {
+		ok := false
+		_ = genericElements(hits, func(i int, hit []byte) error {
+			if i == 0 && len(hit) > 0 && hit[0] == '{' {
+				_ = withFields(hit, func(h Fields) error {
+					ok = elasticInner(h.Value("_source"))
+					return nil
+				})
+			}
+			return errElasticStop
+		})
+		return ok
+	}
 	if fs.StringIs("type", "doc") {
 		ok := false
 		_ = withFields(fs.Value("value"), func(inner Fields) error {
@@ -275,6 +291,50 @@ func (elastic) Detect(fs Fields, _ []byte) bool {
 		return elasticInner(fs.Value("_source"))
 	}
 	return elasticIsDoc(fs)
+}
+
+// errElasticStop ends an array walk early.
+var errElasticStop = errors.New("stop")
+
+// elasticHits returns the hits.hits array of a _search response, or nil.
+func elasticHits(fs Fields) []byte {
+	h := fs.Value("hits")
+	if len(h) == 0 || h[0] != '{' || !fs.Has("_shards") {
+		return nil
+	}
+	var arr []byte
+	_ = withFields(h, func(inner Fields) error {
+		if a := inner.Value("hits"); len(a) > 0 && a[0] == '[' {
+			arr = a
+		}
+		return nil
+	})
+	return arr
+}
+
+// NormalizeAll reads a _search response ({"_shards",...,"hits":{"hits":[...]}})
+// as one alert per hit, each with its hit as Raw; any other record is one
+// alert.
+func (e elastic) NormalizeAll(raw []byte, emit func(alert.Alert) error) error {
+	var hits []byte
+	if err := withFields(raw, func(fs Fields) error { hits = elasticHits(fs); return nil }); err != nil || hits == nil {
+		a, err := e.Normalize(raw)
+		if err != nil {
+			return err
+		}
+		return emit(a)
+	}
+	if !jsonscan.Valid(raw) {
+		return errors.New("elastic search response is not valid JSON")
+	}
+	return genericElements(hits, func(i int, hit []byte) error {
+		a, err := e.Normalize(hit)
+		if err != nil {
+			return fmt.Errorf("hit %d: %w", i, err)
+		}
+		a.Raw = hit
+		return emit(a)
+	})
 }
 
 func elasticInner(src []byte) bool {

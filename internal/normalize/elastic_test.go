@@ -1,9 +1,11 @@
 package normalize
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/winnow-soc/winnow/alert"
 	"github.com/winnow-soc/winnow/internal/ingest"
 )
 
@@ -110,6 +112,41 @@ func TestElastic(t *testing.T) {
 			}
 			if got := summary(a); got != tt.want {
 				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestElasticSearchResponse(t *testing.T) {
+	hit := func(id, name string) string {
+		return `{"_index":".alerts-security.alerts-default","_id":"` + id + `","_source":{"kibana.alert.rule.name":"` + name + `","@timestamp":"2024-01-01T00:00:00Z"}}`
+	}
+	tests := []struct {
+		name    string
+		raw     string
+		ids     []string
+		wantErr string
+	}{
+		{"two hits", `{"took":3,"_shards":{"total":1},"hits":{"total":{"value":2},"hits":[` + hit("h1", "A") + `,` + hit("h2", "B") + `]}}`, []string{"h1", "h2"}, ""},
+		{"one bad hit rejects the record", `{"took":3,"_shards":{},"hits":{"hits":[` + hit("h1", "A") + `,` + hit("h2", "") + `]}}`, []string{"h1"}, "hit 1"},
+		{"a bare alert is one alert", hit("h3", "C"), []string{"h3"}, ""},
+		{"no hits claim nothing", `{"_shards":{},"hits":{"hits":[]}}`, nil, "unknown alert format"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var ids []string
+			err := NormalizeAll("auto", []byte(tt.raw), func(a alert.Alert) error {
+				if a.Source != "elastic" || !strings.HasPrefix(string(a.Raw), `{"_index"`) {
+					t.Errorf("alert %s from %s with Raw %.40s", a.ID, a.Source, a.Raw)
+				}
+				ids = append(ids, a.ID)
+				return nil
+			})
+			if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Fatalf("err = %v, want %q", err, tt.wantErr)
+			}
+			if !slices.Equal(ids, tt.ids) {
+				t.Errorf("ids %v, want %v", ids, tt.ids)
 			}
 		})
 	}
