@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/winnow-soc/winnow/alert"
-	"github.com/winnow-soc/winnow/internal/ingest"
 )
 
 var elasticSamples = []string{
@@ -155,9 +154,37 @@ func TestElasticSearchResponse(t *testing.T) {
 func FuzzElastic(f *testing.F) { fuzzFormat(f, "elastic") }
 
 func BenchmarkNormalizeElastic(b *testing.B) {
-	var recs []ingest.Record
+	var recs [][]byte
 	for _, file := range elasticSamples {
-		recs = append(recs, records(b, file, 0)...)
+		for _, r := range records(b, file, 0) {
+			recs = append(recs, r.Data)
+		}
 	}
-	benchRecords(b, "elastic", "elastic", recs)
+	f, _ := Lookup("elastic")
+	elasticBenchLoop(b, recs, func(raw []byte) error { _, err := f.Normalize(raw); return err })
+}
+
+// elasticBenchLoop runs fn over recs round robin and reports bytes,
+// records/s and records per CPU second; run it with -cpu 1 for the
+// per-core figure.
+func elasticBenchLoop(b *testing.B, recs [][]byte, fn func([]byte) error) {
+	var size int
+	for _, r := range recs {
+		size += len(r)
+	}
+	b.SetBytes(int64(size / len(recs)))
+	b.ReportAllocs()
+	n := 0
+	cpu := elasticCPUTime()
+	for b.Loop() {
+		if err := fn(recs[n%len(recs)]); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	cpu = elasticCPUTime() - cpu
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "records/s")
+	if cpu > 0 {
+		b.ReportMetric(float64(n)/cpu.Seconds(), "records/cpu-s")
+	}
 }

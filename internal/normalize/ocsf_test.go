@@ -3,8 +3,6 @@ package normalize
 import (
 	"strings"
 	"testing"
-
-	"github.com/winnow-soc/winnow/internal/ingest"
 )
 
 var ocsfSamples = []string{
@@ -124,9 +122,12 @@ func TestOCSFSeverity(t *testing.T) {
 func FuzzOCSF(f *testing.F) { fuzzFormat(f, "ocsf") }
 
 func BenchmarkNormalizeOCSF(b *testing.B) {
-	var recs []ingest.Record
+	var recs [][]byte
 	for _, file := range ocsfSamples {
-		recs = append(recs, records(b, file, 0)...)
+		for _, r := range records(b, file, 0) {
+			recs = append(recs, r.Data)
+		}
 	}
-	benchRecords(b, "ocsf", "ocsf", recs)
+	f, _ := Lookup("ocsf")
+	elasticBenchLoop(b, recs, func(raw []byte) error { _, err := f.Normalize(raw); return err })
 }
