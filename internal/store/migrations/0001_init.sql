@@ -20,17 +20,22 @@ CREATE TABLE alerts (
 CREATE INDEX alerts_time ON alerts (tenant, time, seq);
 CREATE INDEX alerts_disposition ON alerts (tenant, disposition, time, seq);
 CREATE INDEX alerts_priority ON alerts (tenant, priority, time, seq);
-CREATE INDEX alerts_score ON alerts (tenant, score, time);
+-- No score index: a minimum score filters rows of a time-ordered scan, and
+-- an index on score cannot give newest-first order.
 
 CREATE TABLE entities (
 	tenant TEXT    NOT NULL,
 	kind   TEXT    NOT NULL,
 	value  TEXT    NOT NULL,
 	time   INTEGER NOT NULL,
-	seq    INTEGER NOT NULL REFERENCES alerts (seq),
+	seq    INTEGER NOT NULL, -- alerts.seq; no foreign key, see below
 	PRIMARY KEY (tenant, kind, value, time, seq)
 ) WITHOUT ROWID;
-CREATE INDEX entities_seq ON entities (seq);
+-- Entity rows are about 40% of the write cost (a dozen per alert), so they
+-- carry only their primary key: a foreign key would need an index on seq
+-- for deletes to be fast. The store writes them with their alert in one
+-- transaction, and retention deletes them by time in the same transaction
+-- as the alerts.
 
 CREATE TABLE feedback (
 	id          INTEGER PRIMARY KEY AUTOINCREMENT,
