@@ -193,6 +193,14 @@ func TestEvaluateMerges(t *testing.T) {
 		MinDisposition: alert.Investigate,
 		EscalateTo:     "L3",
 		Notify:         []string{"acme-night", "alpha", "beta", "zeta"},
+		Reasons: []string{
+			"rule low_tier: priority P3; at least review; escalate to L1; notify zeta, alpha",
+			"rule high_tier: priority P2; at least investigate; escalate to L3; notify alpha, beta",
+			"rule mid_tier: priority P4; at least auto_close; escalate to L2",
+			"rule block_bad: propose block_ip on src_ip; propose block_domain on domain; propose isolate_host on host",
+			"rule block_again: propose block_ip on src_ip",
+			"rule tenant_rule: notify acme-night",
+		},
 		Actions: []alert.Action{
 			{Type: "block_ip", Target: "203.0.113.9", Risk: "low", Status: "proposed", Params: map[string]string{"duration": "30d"}},
 			{Type: "block_domain", Target: "evil.example", Risk: "high", RequiresApproval: true, Status: "pending_approval"},
@@ -411,5 +419,45 @@ func BenchmarkEvaluateNothingFires(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		p.Evaluate(&sshBruteForce)
+	}
+}
+
+func TestSet(t *testing.T) {
+	def := defaultPolicy(t)
+	acme, err := Compile("acme", []byte(`
+rules:
+  - name: acme_night_shift
+    when: 'hour < 6 && score >= 50'
+    then: { priority: P2, notify: [acme-night] }
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := NewSet(def, map[string]*Policy{"acme": acme})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewSet(nil, nil); err == nil {
+		t.Error("NewSet without a default policy succeeded")
+	}
+	if _, err := NewSet(def, map[string]*Policy{"x": nil}); err == nil {
+		t.Error("NewSet with a nil tenant policy succeeded")
+	}
+	night := Input{Score: 60, Hour: 2, User: User{Name: "cfo", VIP: true}}
+	for _, c := range []struct {
+		tenant string
+		fired  []string
+	}{
+		{"acme", []string{"acme_night_shift"}},
+		{"globex", []string{"vip_escalation"}},
+		{"", []string{"vip_escalation"}},
+	} {
+		t.Run(c.tenant, func(t *testing.T) {
+			in := night
+			in.Tenant = c.tenant
+			if got := set.Evaluate(&in); !slices.Equal(got.Fired, c.fired) {
+				t.Errorf("Fired = %v, want %v", got.Fired, c.fired)
+			}
+		})
 	}
 }

@@ -27,6 +27,9 @@ type Outcome struct {
 	Actions []alert.Action `json:"actions,omitempty"`
 	// EscalateIncident asks to escalate the whole incident.
 	EscalateIncident bool `json:"escalate_incident,omitempty"`
+	// Reasons explain the fired rules, one sentence each, in policy order:
+	// "rule critical_asset_p1: priority P1; at least investigate (...)".
+	Reasons []string `json:"reasons,omitempty"`
 	// Errors name the rules that could not be evaluated and why.
 	Errors []string `json:"errors,omitempty"`
 }
@@ -51,6 +54,7 @@ func (p *Policy) Evaluate(in *Input) Outcome {
 			continue
 		}
 		out.Fired = append(out.Fired, r.name)
+		out.Reasons = append(out.Reasons, r.reason)
 		out.apply(&r.then, in)
 	}
 	if len(out.Notify) > 1 {
@@ -60,7 +64,7 @@ func (p *Policy) Evaluate(in *Input) Outcome {
 	return out
 }
 
-func (o *Outcome) apply(t *Then, in *Input) {
+func (o *Outcome) apply(t *effect, in *Input) {
 	if priorityRank(t.Priority) > priorityRank(o.Priority) {
 		o.Priority = t.Priority
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strings"
 
 	"cel.dev/cel-go/cel"
 	celast "cel.dev/cel-go/common/ast"
@@ -42,8 +43,9 @@ type Policy struct {
 type rule struct {
 	name    string
 	prg     cel.Program
-	then    Then
-	actions []proposal
+	then    effect
+	// reason is the sentence Outcome.Reasons carries when the rule fires.
+	reason string
 }
 
 // file is a policy file as written.
@@ -56,11 +58,11 @@ type ruleSpec struct {
 	Name        string `yaml:"name"`
 	Description string `yaml:"description"`
 	When        string `yaml:"when"`
-	Then        Then   `yaml:"then"`
+	Then        effect `yaml:"then"`
 }
 
-// Then is what a rule forces when it fires.
-type Then struct {
+// effect is what a rule forces when it fires.
+type effect struct {
 	// Priority forces the response priority, P1-P4.
 	Priority alert.Priority `yaml:"priority"`
 	// MinDisposition raises the disposition to at least this one.
@@ -171,7 +173,7 @@ func Compile(name string, yamlSrc []byte) (*Policy, error) {
 			bad("when: %w", err)
 			continue
 		}
-		p.rules = append(p.rules, rule{name: rs.Name, prg: prg, then: rs.Then, actions: rs.Then.Propose})
+		p.rules = append(p.rules, rule{name: rs.Name, prg: prg, then: rs.Then, reason: reasonOf(rs)})
 	}
 	tnames := make(map[string]bool, len(f.Tests))
 	for i := range f.Tests {
@@ -197,7 +199,7 @@ func Compile(name string, yamlSrc []byte) (*Policy, error) {
 	return p, nil
 }
 
-func (t *Then) validate() []error {
+func (t *effect) validate() []error {
 	var errs []error
 	if t.Priority == "" && t.MinDisposition == "" && t.EscalateTo == "" && len(t.Notify) == 0 &&
 		len(t.Propose) == 0 && !t.EscalateIncident {
@@ -259,4 +261,34 @@ func dispositionRank(d alert.Disposition) int {
 		return 1
 	}
 	return 0
+}
+
+// reasonOf is the rule's explanation: its name, what it forces and its
+// description, written once at compile time.
+func reasonOf(rs *ruleSpec) string {
+	var parts []string
+	t := &rs.Then
+	if t.Priority != "" {
+		parts = append(parts, "priority "+string(t.Priority))
+	}
+	if t.MinDisposition != "" {
+		parts = append(parts, "at least "+string(t.MinDisposition))
+	}
+	if t.EscalateTo != "" {
+		parts = append(parts, "escalate to "+t.EscalateTo)
+	}
+	if len(t.Notify) > 0 {
+		parts = append(parts, "notify "+strings.Join(t.Notify, ", "))
+	}
+	for _, a := range t.Propose {
+		parts = append(parts, "propose "+a.Type+" on "+a.Target)
+	}
+	if t.EscalateIncident {
+		parts = append(parts, "escalate the incident")
+	}
+	r := "rule " + rs.Name + ": " + strings.Join(parts, "; ")
+	if d := strings.TrimSpace(rs.Description); d != "" {
+		r += " (" + strings.TrimSuffix(d, ".") + ")"
+	}
+	return r
 }
