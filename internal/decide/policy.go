@@ -41,9 +41,9 @@ type Policy struct {
 }
 
 type rule struct {
-	name    string
-	prg     cel.Program
-	then    effect
+	name string
+	prg  cel.Program
+	then effect
 	// reason is the sentence Outcome.Reasons carries when the rule fires.
 	reason string
 }
