@@ -2,6 +2,7 @@ package decide
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -87,7 +88,7 @@ func (o *Outcome) apply(t *effect, in *Input) {
 				Type: pr.Type, Target: target, Risk: pr.Risk,
 				RequiresApproval: pr.Risk == alert.RiskHigh,
 				Status:           status(in.Mode, pr.Risk),
-				Params:           pr.Params,
+				Params:           maps.Clone(pr.Params),
 			})
 		}
 	}

@@ -1,6 +1,7 @@
 package respond
 
 import (
+	"maps"
 	"net/netip"
 	"slices"
 	"strings"
@@ -86,7 +87,7 @@ func (p *Playbooks) Propose(in Input) []alert.Action {
 					Type: s.Type, Target: c.value, Risk: risk,
 					RequiresApproval: risk == alert.RiskHigh,
 					Status:           status(in.Mode, risk),
-					Params:           s.Params,
+					Params:           maps.Clone(s.Params),
 				})
 			}
 		}

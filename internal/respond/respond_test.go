@@ -346,3 +346,14 @@ func BenchmarkProposeBruteForce(b *testing.B) {
 		p.Propose(sshBruteForce)
 	}
 }
+
+// TestParamsNotShared: a caller editing an action's Params must not change
+// the playbook and so the next alert's proposals.
+func TestParamsNotShared(t *testing.T) {
+	p := shipped(t)
+	first := p.Propose(sshBruteForce)
+	first[0].Params["duration"] = "forever"
+	if got := p.Propose(sshBruteForce)[0].Params["duration"]; got != "30d" {
+		t.Errorf("duration = %q after a caller edited an earlier action, want 30d", got)
+	}
+}
