@@ -65,7 +65,7 @@ func TestFormats(t *testing.T) {
 			name:   "splunk notable with CIM fields",
 			format: "",
 			raw:    `{"_raw":"x","_time":"1596545116","sourcetype":"stash","event_id":"E1","rule_title":"Malware","urgency":"high","src":"laptop-7","src_ip":"192.0.2.7","dest":"198.51.100.1","user":["alice","bob"],"file_hash":"d41d8cd98f00b204e9800998ecf8427e","annotations.mitre_attack":["T1059.001","nope"]}`,
-			want:   "source=splunk;id=E1;time=2020-08-04T12:45:16Z;severity=high;src=192.0.2.7:0(laptop-7);dst=198.51.100.1:0;users=alice,bob;file=|d41d8cd98f00b204e9800998ecf8427e;techniques=T1059.001;tags=splunk:stash",
+			want:   "source=splunk_notable;id=E1;time=2020-08-04T12:45:16Z;severity=high;src=192.0.2.7:0(laptop-7);dst=198.51.100.1:0;users=alice,bob;file=|d41d8cd98f00b204e9800998ecf8427e;techniques=T1059.001;tags=splunk:notable",
 		},
 		{
 			name:   "splunk _raw JSON of no known format stays generic",

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -140,47 +141,89 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// TestDetect maps every sample file to the format that must claim each of
-// its records, or to ErrUnknownFormat when none may.
+// TestDetect is the detection table of record: every sample file under
+// ../shared/samples (and the CPTC export) maps to the format that must claim
+// each of its records, or to ErrUnknownFormat when none may. A sample file
+// that is not in the table fails the test, so a new sample must be added.
 func TestDetect(t *testing.T) {
 	unknown := ""
-	tests := []struct {
-		file string
-		want string
-	}{
-		{"samples/wazuh/aecid_ossec_insect_sample.jsonl", "wazuh"},
-		{"samples/wazuh/aecid_ossec_spiral_correlation_sample.jsonl", "wazuh"},
-		{"samples/wazuh/wazuh-indexer_amazon-security-lake_wazuh-event.sample.json", "wazuh"},
-		{"samples/suricata/cptc2017_eve_alerts.jsonl", "suricata"},
-		{"samples/suricata/aecid_2020_eve_alerts_from_wazuh_full_log.jsonl", "suricata"},
-		{"samples/suricata/ibm_qradar_docs_suricata_eve_alert.json", "suricata"},
-		{"samples/splunk/cptc2017_splunk_search_results_suricata.json", "splunk"},
-		{"samples/splunk/splunk_docs_webhook_alert_action_payload.json", "splunk"},
-		{"samples/splunk/xsoar-content_splunk_es_notable_event.json", "splunk"},
-		{"samples/splunk/xsoar-content_splunk_es_notable_two_events.json", "splunk"},
-		{"data/alerts/cptc-2017/NationalTeam1.json.gz", "splunk"},
-		{"samples/elastic/kibana_es_archive_alerts-security_8.1.0_first2docs.json", unknown},
-		{"samples/elastic/elastic-endpoint-package_endpoint_alerts_sample_event.json", unknown},
-		{"samples/crowdstrike_sentinelone/elastic-integrations_crowdstrike_falcon_stream_EppDetectionSummaryEvent.jsonl", unknown},
-		{"samples/crowdstrike_sentinelone/elastic-integrations_sentinelone_threats_api_v2.1.jsonl", unknown},
-		{"samples/google_secops/elastic-integrations_google_secops_alert_v2_detections.jsonl", unknown},
-		{"samples/ocsf/falco.raw.json", unknown},
-		{"samples/ocsf/aws_securityhub_guardduty.detection_finding_2004.ocsf.json", unknown},
-		{"samples/sentinel_defender/msgraph_security_alerts_v2_list_response.docs_example.json", unknown},
+	tests := map[string]string{
+		"samples/wazuh/aecid_ossec_insect_sample.jsonl":                                                                 "wazuh",
+		"samples/wazuh/aecid_ossec_spiral_correlation_sample.jsonl":                                                     "wazuh",
+		"samples/wazuh/wazuh-indexer_amazon-security-lake_wazuh-event.sample.json":                                      "wazuh",
+		"samples/suricata/cptc2017_eve_alerts.jsonl":                                                                    "suricata",
+		"samples/suricata/aecid_2020_eve_alerts_from_wazuh_full_log.jsonl":                                              "suricata",
+		"samples/suricata/ibm_qradar_docs_suricata_eve_alert.json":                                                      "suricata",
+		"samples/splunk/cptc2017_splunk_search_results_suricata.json":                                                   "splunk",
+		"samples/splunk/splunk_docs_webhook_alert_action_payload.json":                                                  "splunk",
+		"samples/splunk/xsoar-content_splunk_es_notable_event.json":                                                     "splunk_notable",
+		"samples/splunk/xsoar-content_splunk_es_notable_two_events.json":                                                "splunk_notable",
+		"data/alerts/cptc-2017/NationalTeam1.json.gz":                                                                   "splunk",
+		"samples/elastic/kibana_es_archive_alerts-security_8.1.0_first2docs.json":                                       "elastic",
+		"samples/elastic/elastic-endpoint-package_endpoint_alerts_sample_event.json":                                    "elastic",
+		"samples/crowdstrike_sentinelone/elastic-integrations_crowdstrike_falcon_stream_EppDetectionSummaryEvent.jsonl": "crowdstrike",
+		"samples/crowdstrike_sentinelone/elastic-integrations_sentinelone_threats_api_v2.1.jsonl":                       "sentinelone",
+		"samples/google_secops/elastic-integrations_google_secops_alert_v2_detections.jsonl":                            "google_secops",
+		"samples/email_phishing/elastic-integrations_proofpoint_tap_clicks_permitted.jsonl":                             "proofpoint",
+		"samples/email_phishing/elastic-integrations_proofpoint_tap_messages_delivered_subset.jsonl":                    "proofpoint",
+		"samples/email_phishing/defender-xdr_api_incident_OfficeATP_user_reported_phish.docs_example.json":              "defender",
+		"samples/email_phishing/secrl_SecurityAlert_MDO_email_alerts.csv":                                               "sentinel",
+		"samples/sentinel_defender/secrl_SecurityAlert_sample.csv":                                                      "sentinel",
+		"samples/sentinel_defender/secrl_SecurityIncident_all8.csv":                                                     "sentinel",
+		"samples/sentinel_defender/msgraph_security_alerts_v2_list_response.docs_example.json":                          "msgraph",
+		"samples/sentinel_defender/msgraph_security_incidents_list_response.docs_example.json":                          "msgraph",
+		"samples/sentinel_defender/defender-xdr_api_list_incidents_response.docs_example.json":                          "defender",
+		"samples/ocsf/aws_securityhub_guardduty.detection_finding_2004.ocsf.json":                                       "ocsf",
+		"samples/ocsf/okta_threat_detected.detection_finding_2004.ocsf.json":                                            "ocsf",
+		"samples/ocsf/prowler.detection_finding_2004.ocsf.json":                                                         "ocsf",
+		"samples/ocsf/falco.security_finding_2001.ocsf.json":                                                            "ocsf",
+		"samples/ocsf/qradar_offense.security_finding_2001.ocsf.json":                                                   "ocsf",
+		"samples/ocsf/securityscorecard_malware.security_finding_2001.ocsf.json":                                        "ocsf",
+		// Vendor-native payloads with no normaliser of their own: never guessed.
+		"samples/ocsf/aws_securityhub_guardduty.raw.json":                      unknown,
+		"samples/ocsf/okta_threat_detected.raw.json":                           unknown,
+		"samples/ocsf/falco.raw.json":                                          unknown,
+		"samples/ocsf/qradar_offense.raw.json":                                 unknown,
+		"samples/cef_leef/azure-sentinel_withsecure_elements_cef_subset.txt":   "cef",
+		"samples/cef_leef/azure-sentinel_radiflow_isid_syslog_cef_subset.txt":  "cef",
+		"samples/cef_leef/rsyslog_tests_paloalto_panos_leef1.0_traffic.txt":    "leef",
+		"samples/cef_leef/ibm_qradar_docs_trendmicro_deepsecurity_leef2.0.txt": "leef",
 	}
-	for _, tt := range tests {
-		t.Run(filepath.Base(tt.file), func(t *testing.T) {
-			recs := records(t, tt.file, 200)
+	notSamples := map[string]bool{"PROVENANCE.md": true, "schemas/WEBHOOK_AND_API_FIELDS.md": true}
+
+	root := sharedFile(t, "samples")
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		if _, ok := tests["samples/"+filepath.ToSlash(rel)]; !ok && !notSamples[filepath.ToSlash(rel)] {
+			t.Errorf("sample %s is not in the detection table", rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := make([]string, 0, len(tests))
+	for f := range tests {
+		files = append(files, f)
+	}
+	slices.Sort(files)
+	for _, file := range files {
+		want := tests[file]
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			recs := records(t, file, 200)
 			if len(recs) == 0 {
-				t.Fatalf("no records in %s", tt.file)
+				t.Fatalf("no records in %s", file)
 			}
 			for _, r := range recs {
 				f, err := Detect(r.Data)
 				switch {
-				case tt.want == unknown && !errors.Is(err, ErrUnknownFormat):
+				case want == unknown && !errors.Is(err, ErrUnknownFormat):
 					t.Errorf("line %d: Detect = %v, %v; want ErrUnknownFormat", r.Line, f, err)
-				case tt.want != unknown && (err != nil || f.Name() != tt.want):
-					t.Errorf("line %d: Detect = %v, %v; want %s", r.Line, f, err, tt.want)
+				case want != unknown && (err != nil || f.Name() != want):
+					t.Errorf("line %d: Detect = %v, %v; want %s", r.Line, f, err, want)
 				}
 			}
 		})
