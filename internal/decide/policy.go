@@ -10,6 +10,7 @@ import (
 
 	"cel.dev/cel-go/cel"
 	celast "cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/operators"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/winnow-soc/winnow/alert"
@@ -20,14 +21,35 @@ import (
 // shipped rules cost under 20; the limit stops a comprehension over a
 // huge observable list from stalling the sequential stage.
 //
-// Only rules with a comprehension (all, exists, exists_one, map, filter)
-// are metered: without one, a rule's cost is linear in the size of the
-// alert, and tracking it would cost a third of the evaluation time.
+// Only rules that could cost more than linear time in the size of the
+// alert are metered: those with a comprehension (all, exists, exists_one,
+// map, filter) or a call outside linearFunctions. Tracking every rule
+// would cost two thirds of the evaluation time.
 const DefaultCostLimit = 10_000
 
-func hasComprehension(a *cel.Ast) bool {
+// linearFunctions are the CEL functions and operators whose cost is at
+// most linear in their arguments' sizes.
+var linearFunctions = map[string]bool{
+	operators.Conditional: true, operators.LogicalAnd: true, operators.LogicalOr: true,
+	operators.LogicalNot: true, operators.NotStrictlyFalse: true,
+	operators.Equals: true, operators.NotEquals: true, operators.Less: true, operators.LessEquals: true,
+	operators.Greater: true, operators.GreaterEquals: true, operators.Add: true, operators.Subtract: true,
+	operators.Multiply: true, operators.Divide: true, operators.Modulo: true, operators.Negate: true,
+	operators.Index: true, operators.In: true, operators.OldIn: true,
+	"size": true, "contains": true, "startsWith": true, "endsWith": true, "matches": true,
+	"int": true, "string": true,
+}
+
+// metered reports whether a rule needs the run-time cost limit.
+func metered(a *cel.Ast) bool {
 	found := celast.MatchDescendants(celast.NavigateAST(a.NativeRep()), func(e celast.NavigableExpr) bool {
-		return e.Kind() == celast.ComprehensionKind
+		switch e.Kind() {
+		case celast.ComprehensionKind:
+			return true
+		case celast.CallKind:
+			return !linearFunctions[e.AsCall().FunctionName()]
+		}
+		return false
 	})
 	return len(found) > 0
 }
@@ -165,7 +187,7 @@ func Compile(name string, yamlSrc []byte) (*Policy, error) {
 			continue
 		}
 		opts := []cel.ProgramOption{cel.EvalOptions(cel.OptOptimize)}
-		if hasComprehension(ast) {
+		if metered(ast) {
 			opts = append(opts, cel.CostLimit(DefaultCostLimit))
 		}
 		prg, err := env.Program(ast, opts...)
