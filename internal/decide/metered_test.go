@@ -19,6 +19,8 @@ func TestMetered(t *testing.T) {
 		{`observables.exists(o, o.malicious)`, true},
 		{`asset.tags.all(t, t != "lab")`, true},
 		{`observables.map(o, o.value).size() > 3`, true},
+		{`alert.title.matches(alert.rule_name)`, true},
+		{`matches(alert.title, "^x")`, false},
 		{`timestamp("2026-01-01T00:00:00Z") > timestamp("2025-01-01T00:00:00Z")`, true},
 	} {
 		t.Run(c.expr, func(t *testing.T) {

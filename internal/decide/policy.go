@@ -47,7 +47,14 @@ func metered(a *cel.Ast) bool {
 		case celast.ComprehensionKind:
 			return true
 		case celast.CallKind:
-			return !linearFunctions[e.AsCall().FunctionName()]
+			c := e.AsCall()
+			if c.FunctionName() == "matches" {
+				// Matching costs pattern size times text size: linear
+				// only for a constant pattern.
+				args := c.Args()
+				return len(args) == 0 || args[len(args)-1].Kind() != celast.LiteralKind
+			}
+			return !linearFunctions[c.FunctionName()]
 		}
 		return false
 	})
