@@ -22,6 +22,9 @@ const (
 	KindEmail  = "email"
 )
 
+// Kinds lists every entity kind, for validating queries.
+var Kinds = []string{KindHost, KindUser, KindIP, KindSrcIP, KindDstIP, KindRule, KindHash, KindDomain, KindURL, KindEmail}
+
 // EntityKey names one entity: a kind and a value normalised by
 // NormalizeEntity.
 type EntityKey struct {

@@ -130,6 +130,8 @@ func (q *Query) Validate() error {
 	}
 	if (q.Entity.Kind == "") != (q.Entity.Value == "") {
 		errs = append(errs, "entity needs both a kind and a value")
+	} else if q.Entity.Kind != "" && !slices.Contains(Kinds, q.Entity.Kind) {
+		errs = append(errs, fmt.Sprintf("unknown entity kind %q", q.Entity.Kind))
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To) {
 		errs = append(errs, "from must be before to")

@@ -384,6 +384,16 @@ func TestConcurrentReadersDuringWrites(t *testing.T) {
 	}
 }
 
+func TestReadersAreReadOnly(t *testing.T) {
+	s, _ := openTemp(t)
+	if _, err := s.r.Exec(`DELETE FROM alerts`); err == nil {
+		t.Error("a reader connection accepted a write")
+	}
+	if _, err := s.EntityAlerts(context.Background(), "acme", "colour", "red", time.Time{}, time.Time{}, 0); !errors.Is(err, ErrInvalid) {
+		t.Errorf("unknown entity kind: err = %v, want ErrInvalid", err)
+	}
+}
+
 func TestClosedStore(t *testing.T) {
 	s, err := OpenSQLite(context.Background(), t.TempDir()+"/x.db")
 	if err != nil {
