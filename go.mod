@@ -3,6 +3,7 @@ module github.com/winnow-soc/winnow
 go 1.26.0
 
 require (
+	github.com/gowebpki/jcs v1.0.2
 	github.com/oschwald/maxminddb-golang/v2 v2.9.0
 	go.uber.org/goleak v1.3.0
 	go.yaml.in/yaml/v3 v3.0.5
