@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/winnow-soc/winnow/alert"
@@ -459,5 +460,30 @@ rules:
 				t.Errorf("Fired = %v, want %v", got.Fired, c.fired)
 			}
 		})
+	}
+}
+
+// TestEvaluateConcurrent: a compiled policy is shared by goroutines (run
+// with -race).
+func TestEvaluateConcurrent(t *testing.T) {
+	p := defaultPolicy(t)
+	want, _ := json.Marshal(p.Evaluate(&lateralToDC))
+	var wg sync.WaitGroup
+	errs := make(chan string, 4)
+	for range 4 {
+		wg.Go(func() {
+			for range 50 {
+				in := lateralToDC
+				if got, _ := json.Marshal(p.Evaluate(&in)); !bytes.Equal(got, want) {
+					errs <- string(got)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Errorf("concurrent outcome differs: %s", e)
 	}
 }
