@@ -17,10 +17,7 @@ func init() {
 		goldenCase{"proofpoint_elastic_tap_clicks_permitted", proofpointSamples[0], 0},
 		goldenCase{"proofpoint_elastic_tap_messages_delivered", proofpointSamples[1], 0},
 	)
-	// The clicks file ends with an empty envelope, which Normalize rejects
-	// (it yields no alert), so the shared Normalize benchmark reads only the
-	// messages; FuzzProofpoint adds the clicks itself.
-	fuzzSeeds["proofpoint"] = proofpointSamples[1:]
+	fuzzSeeds["proofpoint"] = proofpointSamples
 }
 
 // TestProofpoint checks the envelope, blocked lists, attachment threats,
@@ -155,12 +152,7 @@ func TestProofpoint(t *testing.T) {
 	})
 }
 
-func FuzzProofpoint(f *testing.F) {
-	for _, r := range records(f, proofpointSamples[0], 0) {
-		f.Add(r.Data)
-	}
-	fuzzFormat(f, "proofpoint")
-}
+func FuzzProofpoint(f *testing.F) { fuzzFormat(f, "proofpoint") }
 
 func BenchmarkNormalizeProofpoint(b *testing.B) {
 	crowdstrikeBench(b, "proofpoint", proofpointSamples)
