@@ -41,6 +41,12 @@ func TestMigrations(t *testing.T) {
 	if err := s.SaveBatch(ctx, samples("acme", 0, 2)); err != nil {
 		t.Fatal(err)
 	}
+	for pragma, want := range map[string]string{"journal_mode": "wal", "foreign_keys": "1"} {
+		var got string
+		if err := s.DB().QueryRow(`PRAGMA ` + pragma).Scan(&got); err != nil || got != want {
+			t.Errorf("PRAGMA %s = %s (%v), want %s", pragma, got, err, want)
+		}
+	}
 
 	t.Run("reopen is a no-op", func(t *testing.T) {
 		s2, err := OpenSQLite(ctx, path)
