@@ -243,7 +243,7 @@ func prepare(r Record, now time.Time) (Entry, error) {
 	if d, ok := r.Payload.(*Decision); ok && d.Alert.Tenant != r.Tenant {
 		return Entry{}, fmt.Errorf("%w: decision for tenant %q recorded under tenant %q", ErrInvalid, d.Alert.Tenant, r.Tenant)
 	}
-	payload, err := Canonical(r.Payload)
+	payload, err := Canonical(recorded(r.Payload))
 	if err != nil {
 		return Entry{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
@@ -255,4 +255,20 @@ func prepare(r Record, now time.Time) (Entry, error) {
 	// come back different and break its own hash.
 	t = time.Unix(0, t.UnixNano()).UTC()
 	return Entry{Tenant: r.Tenant, Time: t, Kind: r.Payload.Kind(), Payload: payload}, nil
+}
+
+// recorded returns the form of p that is encoded: a decision's raw vendor
+// payload moves from Alert.Raw to Raw, on a copy, so its bytes survive
+// canonicalisation unchanged.
+func recorded(p Payload) Payload {
+	d, ok := p.(*Decision)
+	if !ok || d.Alert.Raw == nil {
+		return p
+	}
+	c := *d
+	if c.Raw == nil {
+		c.Raw = c.Alert.Raw
+	}
+	c.Alert.Raw = nil
+	return &c
 }

@@ -117,11 +117,16 @@ type Context struct {
 type Decision struct {
 	// InputHash is the SHA-256 of the raw payload as received (InputHash()).
 	InputHash string `json:"input_hash"`
-	// Alert is the normalised alert; Alert.Raw keeps the vendor payload.
-	Alert      alert.Alert `json:"alert"`
-	Context    Context     `json:"context"`
-	Enrichment Enrichment  `json:"enrichment"`
-	Versions   Versions    `json:"versions"`
+	// Alert is the normalised alert. Its Raw is recorded in Raw instead
+	// (Chain.Append moves it there and Decode puts it back): canonical JSON
+	// would reorder the vendor's keys, and the bytes must stay the ones
+	// InputHash was computed on.
+	Alert alert.Alert `json:"alert"`
+	// Raw is the vendor payload exactly as received (base64 in JSON).
+	Raw        []byte     `json:"raw,omitempty"`
+	Context    Context    `json:"context"`
+	Enrichment Enrichment `json:"enrichment"`
+	Versions   Versions   `json:"versions"`
 	// Category is the scoring category the weights chose.
 	Category string `json:"category,omitempty"`
 	// RulesFired are the business rules that fired, in policy order; never
@@ -271,6 +276,9 @@ func Decode(kind Kind, payload []byte) (Payload, error) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(p); err != nil {
 		return nil, fmt.Errorf("decode audit %s payload: %w", kind, err)
+	}
+	if d, ok := p.(*Decision); ok && d.Alert.Raw == nil && json.Valid(d.Raw) {
+		d.Alert.Raw = json.RawMessage(d.Raw)
 	}
 	return p, nil
 }
