@@ -153,9 +153,9 @@ func (ev *googleSecopsEvent) setNetwork(key, v []byte) error {
 			case "from":
 				return ev.EmailFrom.UnmarshalJSON(v)
 			case "to":
-				return ev.EmailTo.UnmarshalJSON(v)
+				return crowdstrikeTexts(v, &ev.EmailTo)
 			case "subject":
-				return ev.EmailSubject.UnmarshalJSON(v)
+				return crowdstrikeTexts(v, &ev.EmailSubject)
 			}
 			return nil
 		})
@@ -226,7 +226,7 @@ func (n *googleSecopsNoun) set(key, v []byte) error {
 	case "hostname":
 		return n.Hostname.UnmarshalJSON(v)
 	case "ip":
-		return n.IP.UnmarshalJSON(v)
+		return crowdstrikeTexts(v, &n.IP)
 	case "port":
 		return n.Port.UnmarshalJSON(v)
 	case "url":
@@ -237,7 +237,7 @@ func (n *googleSecopsNoun) set(key, v []byte) error {
 			case "hostname":
 				return n.AssetHostname.UnmarshalJSON(v)
 			case "ip":
-				return n.AssetIP.UnmarshalJSON(v)
+				return crowdstrikeTexts(v, &n.AssetIP)
 			}
 			return nil
 		})
@@ -247,7 +247,7 @@ func (n *googleSecopsNoun) set(key, v []byte) error {
 			case "userid":
 				return n.UserID.UnmarshalJSON(v)
 			case "emailAddresses", "email_addresses":
-				return n.EmailAddresses.UnmarshalJSON(v)
+				return crowdstrikeTexts(v, &n.EmailAddresses)
 			}
 			return nil
 		})

@@ -191,7 +191,7 @@ func (e *proofpointEvent) set(key, v []byte) error {
 		return nil
 	}
 	if ts != nil {
-		return ts.UnmarshalJSON(v)
+		return crowdstrikeTexts(v, ts)
 	}
 	return t.UnmarshalJSON(v)
 }

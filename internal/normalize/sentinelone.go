@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -325,7 +324,7 @@ func (r *sentineloneThreat) setRealtimeInfo(key, v []byte) error {
 			var inet texts
 			err := crowdstrikeMembers(el, func(k, v []byte) error {
 				if string(k) == "inet" {
-					return inet.UnmarshalJSON(v)
+					return crowdstrikeTexts(v, &inet)
 				}
 				return nil
 			})
@@ -384,7 +383,7 @@ func (ti *sentineloneThreatInfo) set(key, v []byte) error {
 	case "detectionType":
 		t = &ti.DetectionType
 	case "engines":
-		return ti.Engines.UnmarshalJSON(v)
+		return crowdstrikeTexts(v, &ti.Engines)
 	default:
 		return nil
 	}
@@ -402,8 +401,12 @@ func sentineloneTechnique(name, link string) bool {
 	if link == "" {
 		return true
 	}
-	u, err := url.Parse(link)
-	return err == nil && (u.Hostname() == "attack.mitre.org" || strings.HasSuffix(u.Hostname(), ".attack.mitre.org"))
+	rest, ok := strings.CutPrefix(link, "https://")
+	if !ok {
+		rest, ok = strings.CutPrefix(link, "http://")
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	return ok && (host == "attack.mitre.org" || strings.HasSuffix(host, ".attack.mitre.org"))
 }
 
 // sentineloneSeverity maps threatInfo.confidenceLevel: malicious is high,
