@@ -14,13 +14,15 @@ import (
 // loop over the short strings of alert records measured about twice as
 // fast as ScanFields' IndexByte calls per string.
 
-// crowdstrikeMembers calls set with each member of the JSON object obj; a
-// value that is not an object has no members.
+// crowdstrikeMembers calls set with each member of the JSON object obj
+// (leading white space allowed); a value that is not an object has no
+// members.
 func crowdstrikeMembers(obj []byte, set func(key, v []byte) error) error {
-	if len(obj) == 0 || obj[0] != '{' {
+	i := crowdstrikeSpace(obj, 0)
+	if i >= len(obj) || obj[i] != '{' {
 		return nil
 	}
-	i := crowdstrikeSpace(obj, 1)
+	i = crowdstrikeSpace(obj, i+1)
 	for i < len(obj) && obj[i] == '"' {
 		kend, esc := crowdstrikeStringEnd(obj, i)
 		if kend < 0 {
@@ -57,10 +59,11 @@ func crowdstrikeMembers(obj []byte, set func(key, v []byte) error) error {
 // crowdstrikeElements calls fn with each element of the JSON array arr, in
 // order; a value that is not an array has no elements.
 func crowdstrikeElements(arr []byte, fn func(el []byte) error) error {
-	if len(arr) == 0 || arr[0] != '[' {
+	i := crowdstrikeSpace(arr, 0)
+	if i >= len(arr) || arr[i] != '[' {
 		return nil
 	}
-	i := crowdstrikeSpace(arr, 1)
+	i = crowdstrikeSpace(arr, i+1)
 	for i < len(arr) && arr[i] != ']' {
 		end := crowdstrikeValueEnd(arr, i)
 		if end <= i {

@@ -71,6 +71,11 @@ func TestCrowdstrike(t *testing.T) {
 			want: "source=crowdstrike;id=c:ind:a:1;time=2025-03-21T19:07:20Z;severity=critical;host=h1/",
 		},
 		{
+			name: "leading white space",
+			raw:  " \t" + `{"metadata":{"eventType":"EppDetectionSummaryEvent","eventCreationTime":1742584040000},"event":{"CompositeId":"c:ind:a:2","Name":"x","Severity":10}}`,
+			want: "source=crowdstrike;id=c:ind:a:2;time=2025-03-21T19:07:20Z;severity=info",
+		},
+		{
 			name:    "another event type",
 			raw:     `{"metadata":{"eventType":"AuthActivityAuditEvent","eventCreationTime":1},"event":{"DetectName":"x"}}`,
 			wantErr: "not a detection summary",
