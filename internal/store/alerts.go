@@ -36,8 +36,6 @@ func saveEntitiesSQL(n int) string {
 
 var stmtSaveEntities = saveEntitiesSQL(entityChunk)
 
-const ()
-
 func (s *SQLite) prepare(ctx context.Context) error {
 	s.stmts = map[string]*sql.Stmt{}
 	for _, q := range []string{stmtSaveAlert, stmtSaveEntities, stmtAppendAudit} {
@@ -87,9 +85,11 @@ func (s *SQLite) SaveBatch(ctx context.Context, items []Item) error {
 		if at.IsZero() {
 			at = recv
 		}
+		// The JSON is bound as text: a BLOB would read as JSONB to SQLite's
+		// json_* functions, which later stages may use in queries.
 		var seq, t int64
 		if err := saveAlert.QueryRowContext(ctx, a.Tenant, a.ID, nanos(at), nanos(recv), nanos(now), a.Source,
-			string(d.Disposition), string(d.Verdict), string(d.Priority), d.Score, ab, db).Scan(&seq, &t); err != nil {
+			string(d.Disposition), string(d.Verdict), string(d.Priority), d.Score, string(ab), string(db)).Scan(&seq, &t); err != nil {
 			return fmt.Errorf("save batch: alert %s: %w", a.ID, err)
 		}
 		// t is the stored time: a re-saved alert keeps its first one, so its

@@ -132,7 +132,6 @@ func (s *SQLite) Close() error {
 	for _, st := range s.stmts {
 		errs = append(errs, st.Close())
 	}
-	s.stmts = nil
 	if s.r != nil && s.r != s.w {
 		errs = append(errs, s.r.Close())
 	}

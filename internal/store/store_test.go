@@ -60,6 +60,10 @@ func TestAlertRoundTrip(t *testing.T) {
 					t.Errorf("indexed time %v, want %v", r.Time, wantTime)
 				}
 			}
+			var types string
+			if err := s.DB().QueryRow(`SELECT DISTINCT typeof(alert) || ' ' || typeof(decision) FROM alerts`).Scan(&types); err != nil || types != "text text" {
+				t.Errorf("JSON stored as %q (%v), want text", types, err)
+			}
 			if _, err := s.Alert(ctx, "acme", "nope"); !errors.Is(err, ErrNotFound) {
 				t.Errorf("missing alert: err = %v, want ErrNotFound", err)
 			}
@@ -320,6 +324,15 @@ func TestTenantIsolation(t *testing.T) {
 	if _, err := s.PutFeedback(ctx, Feedback{Tenant: "initech", AlertID: a.Alert.ID}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("feedback on another tenant's alert: err = %v, want ErrNotFound", err)
 	}
+	if _, err := s.PutFeedback(ctx, Feedback{Tenant: "acme", AlertID: a.Alert.ID, Verdict: alert.TruePositive}); err != nil {
+		t.Fatal(err)
+	}
+	if got := must(s.Feedback(ctx, "globex", a.Alert.ID)); len(got) != 0 {
+		t.Errorf("globex sees acme's feedback on the same alert ID: %+v", got)
+	}
+	if got := must(s.FeedbackSince(ctx, "globex", 0, 0)); len(got) != 0 {
+		t.Errorf("globex lists acme's feedback: %+v", got)
+	}
 	if _, err := s.AppendAudit(ctx, AuditRecord{Tenant: "acme", Kind: "decision"}, AuditRecord{Tenant: "globex", Kind: "decision"}); err != nil {
 		t.Fatal(err)
 	}
@@ -405,7 +418,7 @@ func TestClosedStore(t *testing.T) {
 	if err := s.SaveBatch(context.Background(), samples("acme", 0, 1)); err == nil {
 		t.Error("SaveBatch on a closed store succeeded")
 	}
-	if len(s.stmts) != 0 {
-		t.Error("statements kept after Close")
+	if err := s.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
 	}
 }
