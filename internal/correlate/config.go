@@ -24,6 +24,17 @@ type Config struct {
 	// retrospectively, the most recent first, so that a busy entity cannot
 	// pull in a month of noise.
 	RetroLimit int
+	// MaxIncidentAlerts caps an incident's members: an alert that would
+	// join a full incident starts a new one, and two incidents are merged
+	// only if the result fits. It bounds memory on a host that never
+	// stops alerting.
+	MaxIncidentAlerts int
+	// MaxEntityAlerts is the observed ubiquity limit: an entity in more
+	// alerts than this within the chain window (or the look-back window,
+	// for retrospective reasoning) is infrastructure every machine talks
+	// to, and no longer links kill chains or attaches alerts. Bursts still
+	// count it.
+	MaxEntityAlerts int
 	// Investigate and Escalate are the tenant's score thresholds: an
 	// incident scoring at least Investigate is a likely attack, one above
 	// Escalate is P1.
@@ -38,7 +49,8 @@ type Config struct {
 
 // DefaultConfig returns the shipped settings: bursts of 5 alerts in 15
 // minutes, kill chains over 7 days, a 30-day look-back of at most 20
-// alerts, thresholds 50 (investigate) and 75 (escalate).
+// alerts, thresholds 50 (investigate) and 75 (escalate), incidents of at
+// most 1,000 alerts, entities in more than 200 alerts ubiquitous.
 func DefaultConfig() Config {
 	return Config{
 		BurstCount:  5,
@@ -48,6 +60,9 @@ func DefaultConfig() Config {
 		RetroLimit:  20,
 		Investigate: 50,
 		Escalate:    75,
+
+		MaxIncidentAlerts: 1000,
+		MaxEntityAlerts:   200,
 	}
 }
 
@@ -67,6 +82,12 @@ func (c Config) Validate() error {
 	}
 	if c.RetroLimit < 0 {
 		errs = append(errs, fmt.Errorf("retro_limit: %d is negative", c.RetroLimit))
+	}
+	if c.MaxIncidentAlerts < c.BurstCount || c.MaxIncidentAlerts < 2 {
+		errs = append(errs, fmt.Errorf("max_incident_alerts: %d is below the burst count %d", c.MaxIncidentAlerts, c.BurstCount))
+	}
+	if c.MaxEntityAlerts < 1 {
+		errs = append(errs, fmt.Errorf("max_entity_alerts: %d is below 1", c.MaxEntityAlerts))
 	}
 	if c.Investigate < 0 || c.Investigate > 100 || c.Escalate < c.Investigate || c.Escalate > 100 {
 		errs = append(errs, fmt.Errorf("thresholds: investigate %d and escalate %d must satisfy 0 <= investigate <= escalate <= 100", c.Investigate, c.Escalate))

@@ -60,6 +60,7 @@ type Correlator struct {
 	tenants map[string]*tenant
 	seq     uint64
 	keyBuf  []key
+	ents    []*entity // the entities of r.keys, nil where new
 }
 
 // tenant is the state of one tenant; nothing in it refers to another's.
@@ -159,6 +160,10 @@ func (c *Correlator) Add(ev Event) Result {
 	}
 	c.keyBuf = c.keys(c.keyBuf[:0], &ev)
 	r.keys = slices.Clone(c.keyBuf)
+	c.ents = c.ents[:0]
+	for _, k := range r.keys {
+		c.ents = append(c.ents, t.entities[k])
+	}
 	for _, tech := range ev.Techniques {
 		for _, tac := range tech.Tactics {
 			if o, ok := c.order[tac]; ok {
@@ -242,12 +247,9 @@ type burstHit struct {
 func (c *Correlator) bursts(t *tenant, r *rec, join func(*rec)) burstHit {
 	var best burstHit
 	from := r.time.Add(-c.cfg.BurstWindow)
-	for _, k := range r.keys {
-		if !k.burst() {
-			continue
-		}
-		e := t.entities[k]
-		if e == nil {
+	for i, k := range r.keys {
+		e := c.ents[i]
+		if e == nil || !k.burst() {
 			continue
 		}
 		lo := sort.Search(len(e.recs), func(i int) bool { return !e.recs[i].time.Before(from) })
@@ -281,58 +283,65 @@ type advance struct {
 }
 
 // advances finds the earlier alerts linked to r by an entity, within the
-// chain window, that r advances: r has a tactic that p lacks and that lies
-// later in the kill chain than one of p's, or p belongs to a kill chain and
-// r has a tactic the chain lacks that lies later than the chain's first.
-// Only the latest alert per entity and tactic is considered, which bounds
-// the work per alert.
+// chain window, whose kill chain r advances: r has a tactic that the chain
+// lacks and that lies later than the chain's first tactic. The chain is
+// p's kill-chain incident when p belongs to one, else p alone. Requiring a
+// new tactic bounds how far noise can grow a chain: repeating detections
+// do not join (bursts group those). Only the latest alert per entity and
+// tactic is considered, which bounds the work per alert.
 func (c *Correlator) advances(t *tenant, r *rec, join func(*rec)) []advance {
 	if r.mask == 0 {
 		return nil
 	}
 	var out []advance
 	from := r.time.Add(-c.cfg.ChainWindow)
-	top := bits.Len16(r.mask) - 1
-	for _, k := range r.keys {
-		e := t.entities[k]
-		if e == nil {
+	for i, k := range r.keys {
+		e := c.ents[i]
+		if e == nil || c.ubiquitous(e, from) {
 			continue
 		}
-		for o := range numTactics {
-			p := e.latest[o]
+		for _, p := range e.latest {
 			if p == nil || p.time.Before(from) || p.time.After(r.time) ||
 				slices.ContainsFunc(out, func(a advance) bool { return a.p == p }) {
 				continue
 			}
-			// r advances p itself, or the kill chain p belongs to.
-			mask, at := p.mask, o
-			if o >= top {
-				if p.inc == nil || !p.inc.hasKind(alert.IncidentKillChain) {
-					continue
-				}
+			mask := p.mask
+			if p.inc != nil && p.inc.hasKind(alert.IncidentKillChain) {
 				mask = p.inc.mask
-				at = bits.TrailingZeros16(mask)
 			}
 			fresh := r.mask &^ mask
-			if fresh == 0 || bits.Len16(fresh)-1 <= at {
+			first, to := bits.TrailingZeros16(mask), bits.Len16(fresh)-1
+			if fresh == 0 || to <= first {
 				continue
 			}
-			out = append(out, advance{p, k, at, bits.Len16(fresh) - 1})
+			out = append(out, advance{p, k, first, to})
 			join(p)
 		}
 	}
 	return out
 }
 
+// ubiquitous reports whether the entity is in more alerts since from than
+// the configured limit.
+func (c *Correlator) ubiquitous(e *entity, from time.Time) bool {
+	n := len(e.recs)
+	if n <= c.cfg.MaxEntityAlerts {
+		return false
+	}
+	lo := sort.Search(n, func(i int) bool { return !e.recs[i].time.Before(from) })
+	return n-lo > c.cfg.MaxEntityAlerts
+}
+
 // index records r under each of its entities.
 func (c *Correlator) index(t *tenant, r *rec) {
 	t.alerts[r.id] = r
 	t.queue = append(t.queue, r)
-	for _, k := range r.keys {
-		e := t.entities[k]
+	for i, k := range r.keys {
+		e := c.ents[i]
 		if e == nil {
 			e = &entity{}
 			t.entities[k] = e
+			c.ents[i] = e
 		}
 		i := len(e.recs)
 		for i > 0 && before(r, e.recs[i-1]) {

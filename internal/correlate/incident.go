@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"math"
 	"math/bits"
 	"slices"
@@ -29,12 +30,16 @@ type incident struct {
 	id         string
 	tenant     string
 	kinds      []string
-	members    []*rec // sorted by time, then arrival
+	chain      bool     // kinds holds kill_chain
+	burst      bool     // kinds holds burst
+	members    []*rec   // sorted by time, then arrival
+	ids        []string // member IDs, parallel to members
 	keyCount   map[key]int
 	techniques []alert.Technique // in tactic order
 	mask       uint16
-	linkKeys   []key // entities shared by two or more members, sorted
-	top        int   // the highest member score
+	linkKeys   []key              // entities shared by two or more members, sorted
+	linkObs    []alert.Observable // linkKeys as observables
+	top        int                // the highest member score
 	score      int
 	scored     bool // score set at least once
 	likely     bool
@@ -57,7 +62,26 @@ func IncidentID(tenant, alertID string) string {
 
 func (inc *incident) first() time.Time { return inc.members[0].time }
 
-func (inc *incident) hasKind(k string) bool { return slices.Contains(inc.kinds, k) }
+func (inc *incident) hasKind(k string) bool {
+	switch k {
+	case alert.IncidentKillChain:
+		return inc.chain
+	case alert.IncidentBurst:
+		return inc.burst
+	}
+	return slices.Contains(inc.kinds, k)
+}
+
+// setKind records a kind; it reports false when the incident had it.
+func (inc *incident) setKind(k string) bool {
+	if inc.hasKind(k) {
+		return false
+	}
+	inc.kinds = slices.Sorted(slices.Values(append(slices.Clone(inc.kinds), k)))
+	inc.chain = inc.chain || k == alert.IncidentKillChain
+	inc.burst = inc.burst || k == alert.IncidentBurst
+	return true
+}
 
 func compareStrings(a, b string) int { return strings.Compare(a, b) }
 
@@ -65,7 +89,22 @@ func compareStrings(a, b string) int { return strings.Compare(a, b) }
 // (the others merged into it), else a new one named after the earliest of
 // r and the loose alerts it links.
 func (c *Correlator) target(t *tenant, r *rec, incs []*incident, loose []*rec, res *Result) *incident {
-	if len(incs) == 0 {
+	slices.SortFunc(incs, func(a, b *incident) int {
+		if c := a.first().Compare(b.first()); c != 0 {
+			return c
+		}
+		return compareStrings(a.id, b.id)
+	})
+	limit := c.cfg.MaxIncidentAlerts - len(loose) - 1
+	var dst *incident
+	for _, inc := range incs {
+		if len(inc.members) <= limit {
+			dst = inc
+			break
+		}
+		res.Reasons = append(res.Reasons, fmt.Sprintf("incident %s is full (%d alerts): alert %s goes to another", inc.id, len(inc.members), r.id))
+	}
+	if dst == nil {
 		firstRec := r
 		for _, p := range loose {
 			if before(p, firstRec) {
@@ -80,14 +119,14 @@ func (c *Correlator) target(t *tenant, r *rec, incs []*incident, loose []*rec, r
 		res.New = true
 		return inc
 	}
-	slices.SortFunc(incs, func(a, b *incident) int {
-		if c := a.first().Compare(b.first()); c != 0 {
-			return c
+	for _, src := range incs {
+		if src == dst || len(src.members) > limit {
+			continue
 		}
-		return compareStrings(a.id, b.id)
-	})
-	dst := incs[0]
-	for _, src := range incs[1:] {
+		if len(dst.members)+len(src.members) > limit {
+			res.Reasons = append(res.Reasons, fmt.Sprintf("alert %s links incidents %s and %s, too large to merge", r.id, dst.id, src.id))
+			continue
+		}
 		c.merge(t, dst, src, r)
 		res.Reasons = append(res.Reasons, fmt.Sprintf("alert %s links incidents %s and %s: merged into %s", r.id, dst.id, src.id, dst.id))
 	}
@@ -96,26 +135,47 @@ func (c *Correlator) target(t *tenant, r *rec, incs []*incident, loose []*rec, r
 
 // merge moves everything of src into dst and forgets src.
 func (c *Correlator) merge(t *tenant, dst, src *incident, r *rec) {
-	for _, m := range src.members {
-		m.inc = dst
-		i, _ := slices.BinarySearchFunc(dst.members, m, func(a, b *rec) int {
-			if before(a, b) {
-				return -1
-			}
-			return 1
-		})
-		dst.members = slices.Insert(dst.members, i, m)
-	}
-	for k, n := range src.keyCount {
-		dst.keyCount[k] += n
-	}
-	dst.linkKeys = dst.linkKeys[:0]
-	for k, n := range dst.keyCount {
-		if n >= 2 {
-			dst.linkKeys = append(dst.linkKeys, k)
+	members := make([]*rec, 0, len(dst.members)+len(src.members))
+	i, j := 0, 0
+	for i < len(dst.members) || j < len(src.members) {
+		if j == len(src.members) || (i < len(dst.members) && before(dst.members[i], src.members[j])) {
+			members = append(members, dst.members[i])
+			i++
+		} else {
+			src.members[j].inc = dst
+			members = append(members, src.members[j])
+			j++
 		}
 	}
-	slices.SortFunc(dst.linkKeys, compareKeys)
+	dst.members = members
+	dst.ids = make([]string, len(members))
+	for i, m := range members {
+		dst.ids[i] = m.id
+	}
+	// Entities keep the order in which they came to link members: dst's
+	// first, then src's, then those shared only through the merge, by key.
+	became := map[key]bool{}
+	for k, n := range src.keyCount {
+		b := dst.keyCount[k]
+		dst.keyCount[k] = b + n
+		if b < 2 && b+n >= 2 {
+			became[k] = true
+		}
+	}
+	keys := slices.Clone(dst.linkKeys)
+	for _, k := range src.linkKeys {
+		if became[k] {
+			keys = append(keys, k)
+			delete(became, k)
+		}
+	}
+	fresh := slices.SortedFunc(maps.Keys(became), compareKeys)
+	keys = append(keys, fresh...)
+	dst.linkKeys = keys
+	dst.linkObs = make([]alert.Observable, len(keys))
+	for i, k := range keys {
+		dst.linkObs[i] = k.observable()
+	}
 	dst.unchecked = append(dst.unchecked, src.unchecked...)
 	dst.top = max(dst.top, src.top)
 	for _, tech := range src.techniques {
@@ -123,11 +183,8 @@ func (c *Correlator) merge(t *tenant, dst, src *incident, r *rec) {
 	}
 	dst.mask |= src.mask
 	for _, k := range src.kinds {
-		if !dst.hasKind(k) {
-			dst.kinds = append(dst.kinds, k)
-		}
+		dst.setKind(k)
 	}
-	slices.Sort(dst.kinds)
 	for _, id := range src.reinvest {
 		if !slices.Contains(dst.reinvest, id) {
 			dst.reinvest = append(dst.reinvest, id)
@@ -141,7 +198,7 @@ func (c *Correlator) merge(t *tenant, dst, src *incident, r *rec) {
 	dst.likely = dst.likely || src.likely
 	dst.retros += src.retros
 	dst.live += src.live
-	dst.timeline = append(dst.timeline, src.timeline...)
+	dst.timeline = append(slices.Clone(dst.timeline), src.timeline...)
 	slices.SortStableFunc(dst.timeline, func(a, b alert.TimelineEntry) int { return a.Time.Compare(b.Time) })
 	dst.timeline = append(dst.timeline, alert.TimelineEntry{
 		Time: r.time, AlertID: r.id, Event: EventMerged,
@@ -159,6 +216,7 @@ func (c *Correlator) addMember(inc *incident, p *rec, at time.Time, why string) 
 		i--
 	}
 	inc.members = slices.Insert(inc.members, i, p)
+	inc.ids = insertCOW(inc.ids, i, p.id)
 	inc.top = max(inc.top, p.score)
 	if !p.retro {
 		inc.unchecked = append(inc.unchecked, p)
@@ -166,8 +224,8 @@ func (c *Correlator) addMember(inc *incident, p *rec, at time.Time, why string) 
 	for _, k := range p.keys {
 		inc.keyCount[k]++
 		if inc.keyCount[k] == 2 {
-			i, _ := slices.BinarySearchFunc(inc.linkKeys, k, compareKeys)
-			inc.linkKeys = slices.Insert(inc.linkKeys, i, k)
+			inc.linkKeys = append(inc.linkKeys, k)
+			inc.linkObs = append(inc.linkObs, k.observable())
 		}
 		if !p.retro && !inc.scanned[k] {
 			inc.scanned[k] = true
@@ -198,7 +256,7 @@ func (c *Correlator) addTechnique(inc *incident, tech alert.Technique) {
 		return compareStrings(x.ID, t.ID)
 	})
 	tech.Tactics = slices.Clone(tech.Tactics)
-	inc.techniques = slices.Insert(inc.techniques, i, tech)
+	inc.techniques = insertCOW(inc.techniques, i, tech)
 }
 
 // techniqueOrder is the kill-chain position of a technique's earliest
@@ -214,11 +272,9 @@ func (c *Correlator) techniqueOrder(t alert.Technique) int {
 }
 
 func (c *Correlator) addKind(inc *incident, kind string, r *rec, detail string) {
-	if inc.hasKind(kind) {
+	if !inc.setKind(kind) {
 		return
 	}
-	inc.kinds = append(inc.kinds, kind)
-	slices.Sort(inc.kinds)
 	inc.timeline = append(inc.timeline, alert.TimelineEntry{Time: r.time, AlertID: r.id, Event: EventKindDetected, Detail: kind + ": " + detail})
 }
 
@@ -303,7 +359,7 @@ func (c *Correlator) judge(t *tenant, inc *incident, r *rec, res *Result) {
 	var found []*rec
 	for _, k := range inc.pending {
 		e := t.entities[k]
-		if e == nil {
+		if e == nil || c.ubiquitous(e, from) {
 			continue
 		}
 		for _, p := range e.recs {
@@ -386,36 +442,45 @@ func joinIDs(ms []*rec, limit int) string {
 }
 
 // snapshot copies the incident into the public model; later changes never
-// reach the copy.
+// reach the copy. To keep a call cheap on a large incident, the copy shares
+// arrays that the correlator only ever appends to or replaces (copy on
+// write), so a snapshot's slices must be treated as read-only.
 func (c *Correlator) snapshot(inc *incident) *alert.Incident {
 	if inc == nil {
 		return nil
 	}
-	out := &alert.Incident{
+	ents := inc.linkObs[:len(inc.linkObs):len(inc.linkObs)]
+	if ents == nil {
+		ents = []alert.Observable{}
+	}
+	return &alert.Incident{
 		ID: inc.id, Tenant: inc.tenant, Title: c.title(inc),
-		Kinds: slices.Clone(inc.kinds), Status: alert.IncidentOpen,
+		Kinds: inc.kinds[:len(inc.kinds):len(inc.kinds)], Status: alert.IncidentOpen,
 		Score: inc.score, Priority: c.priority(inc),
 		First: inc.members[0].time, Last: inc.members[len(inc.members)-1].time,
-		Alerts:        make([]string, len(inc.members)),
-		Entities:      []alert.Observable{},
-		Techniques:    make([]alert.Technique, len(inc.techniques)),
-		Reinvestigate: slices.Clone(inc.reinvest),
-		Timeline:      slices.Clone(inc.timeline),
+		Alerts:        inc.ids[:len(inc.ids):len(inc.ids)],
+		Entities:      ents,
+		Techniques:    inc.techniques[:len(inc.techniques):len(inc.techniques)],
+		Reinvestigate: inc.reinvest[:len(inc.reinvest):len(inc.reinvest)],
+		Timeline:      inc.timeline[:len(inc.timeline):len(inc.timeline)],
 	}
-	for i, m := range inc.members {
-		out.Alerts[i] = m.id
-	}
-	for i, tech := range inc.techniques {
-		tech.Tactics = slices.Clone(tech.Tactics)
-		out.Techniques[i] = tech
-	}
-	for _, k := range c.linking(inc) {
-		out.Entities = append(out.Entities, k.observable())
-	}
-	return out
 }
 
-// linking returns the entities shared by two or more members, sorted.
+// insertCOW inserts v at i. An insertion before the end copies the slice
+// first, so that a snapshot sharing the old array never sees a change;
+// an append only writes beyond every snapshot's length.
+func insertCOW[T any](s []T, i int, v T) []T {
+	if i == len(s) {
+		return append(s, v)
+	}
+	out := make([]T, 0, len(s)+1+len(s)/4)
+	out = append(out, s[:i]...)
+	out = append(out, v)
+	return append(out, s[i:]...)
+}
+
+// linking returns the entities shared by two or more members, in the order
+// they came to be shared.
 func (c *Correlator) linking(inc *incident) []key { return inc.linkKeys }
 
 func (c *Correlator) title(inc *incident) string {

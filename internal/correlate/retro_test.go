@@ -28,12 +28,8 @@ func referenceCase3() []in {
 	return []in{
 		{id: "ps-1", at: ps, hosts: ws, users: []string{`CORP\j.doe`}, src: []string{"10.20.30.42"},
 			techs: []string{powershell}, score: 12, disp: alert.AutoClose},
-		{id: "lm-dc", at: lm, hosts: ws, users: []string{`CORP\svc_backup`}, src: []string{"10.20.30.42"},
-			dst: []string{"10.0.0.10"}, techs: []string{smbShares}, score: 62, disp: alert.Investigate},
-		{id: "lm-fs", at: lm + 20*time.Second, hosts: ws, users: []string{`CORP\svc_backup`}, src: []string{"10.20.30.42"},
-			dst: []string{"10.0.1.20"}, techs: []string{smbShares}, score: 58, disp: alert.Investigate},
-		{id: "lm-sql", at: lm + 45*time.Second, hosts: ws, users: []string{`CORP\svc_backup`}, src: []string{"10.20.30.42"},
-			dst: []string{"10.0.2.30"}, techs: []string{dcom}, score: 60, disp: alert.Investigate},
+		{id: "lm-1", at: lm, hosts: ws, users: []string{`CORP\svc_backup`}, src: []string{"10.20.30.42"},
+			dst: []string{"10.0.0.10", "10.0.1.20", "10.0.2.30"}, techs: []string{smbShares, dcom}, score: 62, disp: alert.Investigate},
 	}
 }
 
@@ -51,19 +47,23 @@ func TestRetrospective(t *testing.T) {
 		flaggedBy string // the alert whose result flags the earliest
 	}{
 		{"reference case 3", ref,
-			[]string{"ps-1", "lm-dc", "lm-fs", "lm-sql"}, []string{"ps-1"}, "lm-dc"},
+			[]string{"ps-1", "lm-1"}, []string{"ps-1"}, "lm-1"},
+		{"credential access on the domain controller extends the chain", append(ref, in{
+			id: "ca-1", at: lm + time.Hour, hosts: []string{"dc-01"}, users: []string{"svc_backup"}, src: []string{"10.20.30.42"},
+			techs: []string{lsass}, score: 70, disp: alert.Escalate,
+		}), []string{"ps-1", "lm-1", "ca-1"}, []string{"ps-1"}, "lm-1"},
 		{"closed alerts on the incident's entities are attached", append([]in{
 			noise("old-closed", 10*24*time.Hour, alert.AutoClose, "mkt-ws-042"),
 			noise("too-old", 31*24*time.Hour, alert.AutoClose, "mkt-ws-042"),
 			noise("open-review", 5*24*time.Hour, alert.Review, "mkt-ws-042"),
 			noise("other-host", 4*24*time.Hour, alert.AutoClose, "mkt-ws-043"),
 			{tenant: "globex", id: "other-tenant", at: lm - 3*24*time.Hour, hosts: []string{"mkt-ws-042"}, disp: alert.AutoClose},
-		}, ref...), []string{"old-closed", "ps-1", "lm-dc", "lm-fs", "lm-sql"}, []string{"ps-1", "old-closed"}, "lm-dc"},
+		}, ref...), []string{"old-closed", "ps-1", "lm-1"}, []string{"ps-1", "old-closed"}, "lm-1"},
 		{"an incident that is not a likely attack attaches nothing", []in{
 			noise("old-closed", 10*24*time.Hour, alert.AutoClose, "mkt-ws-042"),
 			ref[0],
-			{id: "lm-dc", at: lm, hosts: []string{"mkt-ws-042"}, techs: []string{smbShares}, score: 20, disp: alert.Review},
-		}, []string{"ps-1", "lm-dc"}, nil, ""},
+			{id: "lm-1", at: lm, hosts: []string{"mkt-ws-042"}, techs: []string{smbShares}, score: 20, disp: alert.Review},
+		}, []string{"ps-1", "lm-1"}, nil, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			slices.SortStableFunc(c.alerts, func(a, b in) int { return int(a.at - b.at) })
@@ -114,21 +114,21 @@ func TestRetrospectiveOnUpdateAndFeedback(t *testing.T) {
 		if res[1].Incident == nil || len(res[1].Reinvestigate) != 0 {
 			t.Fatalf("before update: %+v", res[1])
 		}
-		u := cr.Update("acme", "lm-dc", 80, alert.Escalate, alert.TruePositive)
+		u := cr.Update("acme", "lm-1", 80, alert.Escalate, alert.TruePositive)
 		if !reflect.DeepEqual(u.Reinvestigate, []string{"ps-1"}) || u.Incident.Score != 92 {
 			t.Errorf("update: reinvestigate %v score %d, want [ps-1] 92", u.Reinvestigate, u.Incident.Score)
 		}
-		if again := cr.Update("acme", "lm-dc", 80, alert.Escalate, alert.TruePositive); len(again.Reinvestigate) != 0 {
+		if again := cr.Update("acme", "lm-1", 80, alert.Escalate, alert.TruePositive); len(again.Reinvestigate) != 0 {
 			t.Errorf("a second update flags %v again", again.Reinvestigate)
 		}
-		if got := cr.Update("globex", "lm-dc", 80, alert.Escalate, alert.TruePositive); got.Incident != nil {
+		if got := cr.Update("globex", "lm-1", 80, alert.Escalate, alert.TruePositive); got.Incident != nil {
 			t.Error("another tenant's update reached the incident")
 		}
 	})
 	t.Run("feedback true positive", func(t *testing.T) {
 		cr := newCorrelator(t, DefaultConfig())
 		run(t, cr, ref)
-		f := cr.Feedback("acme", "lm-dc", alert.TruePositive)
+		f := cr.Feedback("acme", "lm-1", alert.TruePositive)
 		if !reflect.DeepEqual(f.Reinvestigate, []string{"ps-1"}) {
 			t.Errorf("feedback flags %v, want [ps-1]", f.Reinvestigate)
 		}
