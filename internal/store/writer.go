@@ -12,7 +12,7 @@ import (
 // fewer arrive, in one transaction each, in the order added. Add blocks when
 // a full batch is already waiting (backpressure). The first SaveBatch error
 // is sticky: later Adds, Flush and Close return it, since the items of the
-// failed batch are not stored. Methods are safe for concurrent use.
+// failed batch are not stored, and nothing more is written. Methods are safe for concurrent use.
 type Writer struct {
 	st       Store
 	maxBatch int
@@ -22,8 +22,10 @@ type Writer struct {
 	done   chan struct{}
 	cancel context.CancelFunc
 
-	mu     sync.RWMutex // held for reading while sending on in; Close takes it to close in
-	closed bool
+	mu      sync.RWMutex // held for reading while sending on in; Close takes it to close in
+	closed  bool
+	closing chan struct{} // closed when Close starts: blocked Adds give up
+	once    sync.Once
 
 	errMu sync.Mutex
 	err   error
@@ -47,13 +49,15 @@ func NewWriter(st Store, maxBatch int, maxDelay time.Duration) *Writer {
 	w := &Writer{
 		st: st, maxBatch: maxBatch, maxDelay: maxDelay,
 		in: make(chan writeReq, maxBatch), done: make(chan struct{}), cancel: cancel,
+		closing: make(chan struct{}),
 	}
 	go w.loop(ctx)
 	return w
 }
 
 // Add queues it for the next batch. A nil error means queued, not stored:
-// Flush or Close acknowledge storage.
+// Flush or Close acknowledge storage. An Add still blocked when Close starts
+// returns ErrClosed and its item is not stored.
 func (w *Writer) Add(ctx context.Context, it Item) error {
 	if err := w.Err(); err != nil {
 		return err
@@ -80,6 +84,7 @@ func (w *Writer) Flush(ctx context.Context) error {
 // error. When ctx ends first, the batch in flight is cancelled and ctx's
 // error returned. Close does not close the Store.
 func (w *Writer) Close(ctx context.Context) error {
+	w.once.Do(func() { close(w.closing) })
 	w.mu.Lock()
 	if !w.closed {
 		w.closed = true
@@ -113,6 +118,8 @@ func (w *Writer) send(ctx context.Context, r writeReq) error {
 	select {
 	case w.in <- r:
 		return nil
+	case <-w.closing:
+		return ErrClosed
 	case <-ctx.Done():
 		return fmt.Errorf("queue store write: %w", ctx.Err())
 	}

@@ -199,3 +199,32 @@ func TestWriterCloseCancelled(t *testing.T) {
 		t.Errorf("the cancelled batch is not reported: Err() = %v", err)
 	}
 }
+
+func TestWriterCloseUnblocksAdd(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	o := &observed{SQLite: s, hold: make(chan struct{})}
+	w := NewWriter(o, 1, time.Hour)
+	// One item blocks in SaveBatch, one waits in the queue, the third Add blocks.
+	for _, it := range samples("acme", 0, 2) {
+		if err := w.Add(ctx, it); err != nil {
+			t.Fatal(err)
+		}
+	}
+	blocked := make(chan error, 1)
+	go func() { blocked <- w.Add(ctx, sample("acme", 2)) }()
+	closed := make(chan error, 1)
+	go func() { closed <- w.Close(ctx) }()
+	// The queue stays full until hold is released, so the Add cannot have
+	// succeeded: Close must release it with ErrClosed.
+	if err := <-blocked; !errors.Is(err, ErrClosed) {
+		t.Errorf("blocked Add: err = %v, want ErrClosed", err)
+	}
+	close(o.hold)
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, s, "acme"); n != 2 {
+		t.Errorf("%d alerts stored, want the 2 queued before Close", n)
+	}
+}
