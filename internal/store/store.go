@@ -143,8 +143,9 @@ type Feedback struct {
 	Comment     string
 }
 
-// Incident groups alerts of one tenant. Body holds what the correlation
-// stage wants to keep beyond the indexed fields.
+// Incident groups alerts of one tenant. AlertIDs need not be stored yet
+// (correlation may link an alert before its batch is written). Body holds
+// what the correlation stage wants to keep beyond the indexed fields.
 type Incident struct {
 	Tenant   string
 	ID       string
