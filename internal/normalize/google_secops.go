@@ -174,7 +174,7 @@ func (d *googleSecopsDetection) alert(raw []byte) (alert.Alert, error) {
 	if det == nil {
 		return alert.Alert{}, errors.New("google_secops detection without detection[]")
 	}
-	if det.RuleName == "" && det.RuleID == "" {
+	if crowdstrikeFirst(det.RuleName, det.RuleID) == "" {
 		return alert.Alert{}, errors.New("google_secops detection without ruleName or ruleId")
 	}
 	events := d.Events

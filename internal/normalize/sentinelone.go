@@ -166,7 +166,7 @@ func sentineloneDecode(raw []byte) (r *sentineloneThreat, data []byte, err error
 // alert converts the decoded threat; raw is its record, for a content ID.
 func (r *sentineloneThreat) alert(raw []byte) (alert.Alert, error) {
 	ti := r.ThreatInfo
-	if ti == nil || (ti.ThreatName == "" && ti.Classification == "") {
+	if ti == nil || crowdstrikeFirst(ti.ThreatName, ti.Classification) == "" {
 		return alert.Alert{}, errors.New("sentinelone threat without threatInfo.threatName or classification")
 	}
 	ts := crowdstrikeFirst(ti.IdentifiedAt, ti.CreatedAt)
@@ -177,9 +177,9 @@ func (r *sentineloneThreat) alert(raw []byte) (alert.Alert, error) {
 			return alert.Alert{}, fmt.Errorf("sentinelone identifiedAt: %w", err)
 		}
 	}
-	title := string(ti.ThreatName)
-	if ti.Classification != "" {
-		title = strings.TrimSpace(string(ti.Classification) + " detected: " + title)
+	title := strings.TrimSpace(string(ti.ThreatName))
+	if c := strings.TrimSpace(string(ti.Classification)); c != "" {
+		title = strings.TrimSpace(c + " detected: " + title)
 	}
 	host := string(r.AgentRealtimeInfo.AgentComputerName)
 	a := alert.Alert{
