@@ -132,7 +132,10 @@ func (c *Correlator) canonical(t alert.ObservableType, v string) (key, bool) {
 		if i := strings.IndexByte(v, '.'); i > 0 {
 			v = v[:i]
 		}
-		return key{t, v}, true
+		if _, err := netip.ParseAddr(v); err == nil {
+			return key{}, false // a mangled address names no machine
+		}
+		return finish(t, v)
 	case alert.UserID:
 		v = strings.ToLower(v)
 		// DOMAIN\name and name@domain are the same account as name.
@@ -142,16 +145,23 @@ func (c *Correlator) canonical(t alert.ObservableType, v string) (key, bool) {
 		if i := strings.IndexByte(v, '@'); i >= 0 {
 			v = v[:i]
 		}
-		if v == "" {
-			return key{}, false
-		}
-		return key{t, v}, true
+		return finish(t, v)
 	case alert.Domain, alert.MD5, alert.SHA1, alert.SHA256:
-		return key{t, strings.ToLower(strings.TrimSuffix(v, "."))}, true
+		return finish(t, strings.ToLower(strings.Trim(v, ". \t\r\n")))
 	case alert.URL:
-		return key{t, v}, true
+		return finish(t, v)
 	}
 	return key{}, false
+}
+
+// finish trims what normalisation exposed and refuses an empty value, so
+// that a canonical value maps onto itself.
+func finish(t alert.ObservableType, v string) (key, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" || v == "-" {
+		return key{}, false
+	}
+	return key{t, v}, true
 }
 
 // linkingIP reports whether an address identifies one machine worth
