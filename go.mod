@@ -3,15 +3,16 @@ module github.com/winnow-soc/winnow
 go 1.26.0
 
 require (
+	cel.dev/cel-go v0.33.2
 	github.com/gowebpki/jcs v1.0.2
 	github.com/oschwald/maxminddb-golang/v2 v2.9.0
 	go.uber.org/goleak v1.3.0
 	go.yaml.in/yaml/v3 v3.0.5
 	golang.org/x/net v0.62.0
+	modernc.org/sqlite v1.60.1
 )
 
 require (
-	cel.dev/cel-go v0.33.2 // indirect
 	cel.dev/expr v0.25.1 // indirect
 	github.com/antlr4-go/antlr/v4 v4.13.1 // indirect
 	github.com/dustin/go-humanize v1.0.1 // indirect
@@ -28,5 +29,4 @@ require (
 	modernc.org/libc v1.77.1 // indirect
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
-	modernc.org/sqlite v1.60.1 // indirect
 )

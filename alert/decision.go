@@ -99,4 +99,14 @@ type Decision struct {
 	IncidentID  *string      `json:"incident_id"`
 	Actions     []Action     `json:"actions"`
 	Reasoning   string       `json:"reasoning"`
+	// RulesFired names the business rules that held for this alert, in
+	// policy order.
+	RulesFired []string `json:"rules_fired"`
+	// EscalateTo is the analyst tier a rule requires ("L2"), if any.
+	EscalateTo string `json:"escalate_to,omitempty"`
+	// Notify lists the channels a rule asks to notify.
+	Notify []string `json:"notify,omitempty"`
+	// Reinvestigate lists earlier alerts that this one's incident flagged
+	// for re-investigation (they were auto-closed or judged false positive).
+	Reinvestigate []string `json:"reinvestigate,omitempty"`
 }

@@ -79,9 +79,15 @@ func runTriage(ctx context.Context, e *env, args []string) int {
 		inputs = append(inputs, pipeline.Input{Name: n, R: f})
 	}
 
+	sess, err := eng.NewSession()
+	if err != nil {
+		fmt.Fprintf(e.stderr, "winnow triage: %v\n", err)
+		return ExitRejected
+	}
 	out := bufio.NewWriterSize(e.stdout, 256<<10)
 	r := &pipeline.Runner{
 		Engine:     eng,
+		Session:    sess,
 		Format:     *format,
 		Normalizer: norm,
 		Tenant:     *tenant,

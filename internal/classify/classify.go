@@ -94,7 +94,6 @@ type Result struct {
 	Disposition alert.Disposition
 	Severity    alert.Severity
 	Priority    alert.Priority
-	Actions     []alert.Action
 	Reasoning   string
 }
 
@@ -125,9 +124,6 @@ func Classify(p Policy, in *Input) Result {
 	r.Verdict = verdictOf(r.Disposition)
 	r.Severity = severity(t, s, in.Alert)
 	r.Priority = priority(r.Disposition, in.Asset.Criticality)
-	if r.Disposition != alert.AutoClose {
-		r.Actions = actions(p.Mode, r.Disposition, in)
-	}
 	r.Reasoning = reasoning(p, in, &r, guard, guarded)
 	return r
 }

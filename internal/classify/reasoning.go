@@ -17,7 +17,7 @@ const topFactors = 3
 // reasoning writes the deterministic paragraph that explains a result: the
 // disposition and why (score against the thresholds, mode, top factors),
 // the guard if it fired, the missing evidence, the logged reason of an
-// auto-close, and what happens to the actions.
+// auto-close. Response actions are proposed and explained by internal/respond.
 func reasoning(p Policy, in *Input, r *Result, guard evidence, guarded bool) string {
 	t := p.Thresholds
 	s := in.Score.Score
@@ -92,25 +92,11 @@ func reasoning(p Policy, in *Input, r *Result, guard evidence, guarded bool) str
 		b.WriteString(strings.Join(missing, "; "))
 		b.WriteByte('.')
 	}
-	switch {
-	case r.Disposition == alert.AutoClose:
+	if r.Disposition == alert.AutoClose {
 		b.WriteString(" Logged reason for auto-close: the rule-based score is below the threshold and no observable has a malicious finding from a reliable (A-B) source; no language model took part in this decision.")
 		if p.Mode == Shadow {
 			b.WriteString(" Shadow mode: the close is recorded only.")
 		}
-	case len(r.Actions) == 0:
-		b.WriteString(" No response action proposed.")
-	case p.Mode == Shadow:
-		b.WriteString(" Shadow mode: " + strconv.Itoa(len(r.Actions)) + " action(s) recorded, none executed.")
-	default:
-		approval := 0
-		for _, a := range r.Actions {
-			if a.RequiresApproval {
-				approval++
-			}
-		}
-		b.WriteString(" " + strconv.Itoa(len(r.Actions)) + " action(s) proposed, " +
-			strconv.Itoa(approval) + " awaiting approval; none executed.")
 	}
 	return b.String()
 }

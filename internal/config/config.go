@@ -112,9 +112,20 @@ type Tenant struct {
 	Identities []Identity `yaml:"identities" json:"identities"`
 	// IdentitiesFile is a CSV directory extract (user,vip,role[,department]).
 	IdentitiesFile string `yaml:"identities_file,omitempty" json:"identities_file,omitempty"`
+	// PolicyFile is a business-rules policy (CEL, docs/policies.md) used
+	// instead of the built-in content/policies/default.yaml.
+	PolicyFile string `yaml:"policy_file,omitempty" json:"policy_file,omitempty"`
 
 	// ix holds the lookups Resolve precomputes; nil until then.
 	ix *tenantIndex
+	// policy is PolicyFile's content, read by Load.
+	policy []byte
+}
+
+// Policy returns the tenant's own business-rules policy (file name and
+// content) as Load read it; ok is false when the tenant uses the default.
+func (t *Tenant) Policy() (name string, src []byte, ok bool) {
+	return t.PolicyFile, t.policy, t.PolicyFile != "" && t.policy != nil
 }
 
 // BusinessHours is a weekly working window in the tenant's time zone. When

@@ -90,6 +90,14 @@ func parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Co
 			errs = appendCSVErrors(errs, err, at(tp+".identities_file"), tp+".identities_file")
 			t.Identities = append(t.Identities, rows...)
 		}
+		if t.PolicyFile != "" {
+			t.PolicyFile = resolvePath(dir, t.PolicyFile)
+			src, err := readFile(t.PolicyFile)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %s.policy_file: %w", at(tp+".policy_file"), tp, err))
+			}
+			t.policy = src
+		}
 	}
 
 	c.ApplyDefaults()

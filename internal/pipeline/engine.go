@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -9,20 +10,24 @@ import (
 	"github.com/winnow-soc/winnow/internal/attack"
 	"github.com/winnow-soc/winnow/internal/classify"
 	"github.com/winnow-soc/winnow/internal/config"
+	"github.com/winnow-soc/winnow/internal/decide"
 	"github.com/winnow-soc/winnow/internal/enrich"
 	"github.com/winnow-soc/winnow/internal/intel"
 	"github.com/winnow-soc/winnow/internal/ioc"
+	"github.com/winnow-soc/winnow/internal/respond"
 	"github.com/winnow-soc/winnow/internal/score"
 )
 
 // Engine decides alerts. It is immutable after New and safe for concurrent use.
 type Engine struct {
-	cfg     *config.Config
-	offline *enrich.Offline
-	kb      *attack.KB
-	mapper  *attack.Mapper
-	weights *score.Weights
-	tenants map[string]*tenantState
+	cfg       *config.Config
+	offline   *enrich.Offline
+	kb        *attack.KB
+	mapper    *attack.Mapper
+	weights   *score.Weights
+	rules     *decide.Set
+	playbooks *respond.Playbooks
+	tenants   map[string]*tenantState
 }
 
 // tenantState is what the engine precomputes per tenant.
@@ -57,13 +62,23 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Engine, error)
 	if err != nil {
 		return nil, fmt.Errorf("load weights: %w", err)
 	}
+	rules, err := policies(cfg)
+	if err != nil {
+		return nil, err
+	}
+	playbooks, err := respond.Default()
+	if err != nil {
+		return nil, fmt.Errorf("load playbooks: %w", err)
+	}
 	e := &Engine{
-		cfg:     cfg,
-		offline: enrich.NewOffline(store),
-		kb:      attack.Default(),
-		mapper:  mapper,
-		weights: weights,
-		tenants: make(map[string]*tenantState, len(cfg.Tenants)),
+		rules:     rules,
+		playbooks: playbooks,
+		cfg:       cfg,
+		offline:   enrich.NewOffline(store),
+		kb:        attack.Default(),
+		mapper:    mapper,
+		weights:   weights,
+		tenants:   make(map[string]*tenantState, len(cfg.Tenants)),
 	}
 	for i := range cfg.Tenants {
 		t := &cfg.Tenants[i]
@@ -83,6 +98,33 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Engine, error)
 		}
 	}
 	return e, nil
+}
+
+// policies compiles the default business rules and every tenant's own.
+func policies(cfg *config.Config) (*decide.Set, error) {
+	def, err := decide.DefaultPolicy()
+	if err != nil {
+		return nil, fmt.Errorf("load default policy: %w", err)
+	}
+	own := map[string]*decide.Policy{}
+	var errs []error
+	for i := range cfg.Tenants {
+		t := &cfg.Tenants[i]
+		name, src, ok := t.Policy()
+		if !ok {
+			continue
+		}
+		p, err := decide.Compile(name, src)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("tenant %s: policy %s: %w", t.ID, name, err))
+			continue
+		}
+		own[t.ID] = p
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return decide.NewSet(def, own)
 }
 
 // Intel is the offline intel store the engine uses.
@@ -134,39 +176,28 @@ func (e *Engine) Prepare(a *alert.Alert) (*Prepared, error) {
 	return p, nil
 }
 
-// Decide runs every stage after normalisation on one alert: Prepare, then
-// scoring and classification. It is safe for concurrent use.
+// Decide runs every stateless stage on one alert: Prepare, scoring,
+// classification, business rules and playbooks, without history or
+// correlation (a Session adds those). It is safe for concurrent use.
 func (e *Engine) Decide(a *alert.Alert) (alert.Decision, error) {
 	p, err := e.Prepare(a)
 	if err != nil {
 		return alert.Decision{}, err
 	}
-	d := e.conclude(p)
+	d := e.conclude(p, nil)
 	*a = p.Alert
 	return d, nil
 }
 
-// conclude scores and classifies a prepared alert.
-func (e *Engine) conclude(p *Prepared) alert.Decision {
-	a := &p.Alert
-	sr := e.weights.Score(&p.score)
-	cr := classify.Classify(p.tenant.policy, &classify.Input{
-		Score: sr, Alert: a, Observables: p.Observables, Asset: p.score.Asset, User: p.score.User,
-	})
-	return decision(a, p, sr, cr)
-}
-
 // decision assembles the output record; empty lists are [] in the output.
-func decision(a *alert.Alert, p *Prepared, sr score.Result, cr classify.Result) alert.Decision {
-	techs, obs, actions := p.Techniques, p.Observables, cr.Actions
+func decision(p *Prepared, sr score.Result, cr classify.Result) alert.Decision {
+	a := &p.Alert
+	techs, obs := p.Techniques, p.Observables
 	if techs == nil {
 		techs = []alert.Technique{}
 	}
 	if obs == nil {
 		obs = []alert.Observable{}
-	}
-	if actions == nil {
-		actions = []alert.Action{}
 	}
 	return alert.Decision{
 		AlertID:     a.ID,
@@ -183,8 +214,9 @@ func decision(a *alert.Alert, p *Prepared, sr score.Result, cr classify.Result) 
 		Observables: obs,
 		Techniques:  techs,
 		IncidentID:  nil,
-		Actions:     actions,
+		Actions:     []alert.Action{},
 		Reasoning:   cr.Reasoning,
+		RulesFired:  []string{},
 	}
 }
 

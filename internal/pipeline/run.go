@@ -53,13 +53,28 @@ type Runner struct {
 	Workers int
 	// OnReject is called, in input order, for every rejected record.
 	OnReject func(Rejection)
+	// Session, when set, adds the stateful stages (history, correlation):
+	// alerts are then prepared in parallel and finished one at a time, in
+	// input order.
+	Session *Session
+	// Sink, when set, receives every decision in input order with its
+	// alert, before the decision is written (persistence, audit). An error
+	// stops the run.
+	Sink func(a *alert.Alert, d *alert.Decision) error
 }
+
+// sequential reports whether decisions are finished in the ordered loop
+// rather than by the workers.
+func (r *Runner) sequential() bool { return r.Session != nil || r.Sink != nil }
 
 const batchSize = 256
 
 type item struct {
 	rec ingest.Record
 	rej *Rejection
+	// prepared holds the record's alerts after the stateless stages, when
+	// the runner finishes them sequentially.
+	prepared []*Prepared
 }
 
 type batch struct {
@@ -134,8 +149,15 @@ func (r *Runner) Run(ctx context.Context, inputs []Input, w io.Writer) (Stats, e
 	}()
 
 	var writeErr error
+	seq := r.sequential()
 	for b := range order {
 		<-b.done
+		if seq && writeErr == nil {
+			if err := r.finishBatch(b); err != nil {
+				writeErr = err
+				cancel()
+			}
+		}
 		stats.Records += len(b.items)
 		stats.Rejected += len(b.rejs)
 		stats.Decided += b.decided
@@ -172,6 +194,25 @@ func (r *Runner) decideBatch(b *batch) {
 		}
 		// A record is decided whole or rejected whole: decisions of an
 		// envelope whose later element fails are not written.
+		if r.sequential() {
+			err := r.Normalizer.NormalizeAll(r.Format, it.rec.Data, func(a alert.Alert) error {
+				if r.Tenant != "" {
+					a.Tenant = r.Tenant
+				}
+				p, err := r.Engine.Prepare(&a)
+				if err != nil {
+					return err
+				}
+				it.prepared = append(it.prepared, p)
+				return nil
+			})
+			if err != nil {
+				it.prepared = nil
+				it.rej = &Rejection{File: it.rec.File, Line: it.rec.Line, Err: err}
+				b.rejs = append(b.rejs, *it.rej)
+			}
+			continue
+		}
 		mark := b.out.Len()
 		err := r.Normalizer.NormalizeAll(r.Format, it.rec.Data, func(a alert.Alert) error {
 			if r.Tenant != "" {
@@ -192,4 +233,31 @@ func (r *Runner) decideBatch(b *batch) {
 			b.rejs = append(b.rejs, Rejection{File: it.rec.File, Line: it.rec.Line, Err: err})
 		}
 	}
+}
+
+// finishBatch decides a batch's prepared alerts in input order with the
+// session, hands each decision to the sink and encodes it into b.out.
+func (r *Runner) finishBatch(b *batch) error {
+	enc := json.NewEncoder(&b.out)
+	enc.SetEscapeHTML(false)
+	for i := range b.items {
+		for _, p := range b.items[i].prepared {
+			var d alert.Decision
+			if r.Session != nil {
+				d = r.Session.Finish(p)
+			} else {
+				d = r.Engine.conclude(p, nil)
+			}
+			if r.Sink != nil {
+				if err := r.Sink(&p.Alert, &d); err != nil {
+					return fmt.Errorf("store decision: %w", err)
+				}
+			}
+			b.decided++
+			if err := enc.Encode(&d); err != nil {
+				return fmt.Errorf("encode decision: %w", err)
+			}
+		}
+	}
+	return nil
 }

@@ -74,7 +74,11 @@ func TestScenarios(t *testing.T) {
 			}
 			var out bytes.Buffer
 			var rejected []Rejection
-			r := &Runner{Engine: eng, Workers: 2, OnReject: func(rj Rejection) { rejected = append(rejected, rj) }}
+			sess, err := eng.NewSession()
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := &Runner{Engine: eng, Session: sess, Workers: 2, OnReject: func(rj Rejection) { rejected = append(rejected, rj) }}
 			var ins []Input
 			for _, p := range inputs {
 				f, err := os.Open(p)

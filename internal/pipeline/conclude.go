@@ -1,0 +1,193 @@
+package pipeline
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/winnow-soc/winnow/alert"
+	"github.com/winnow-soc/winnow/internal/classify"
+	"github.com/winnow-soc/winnow/internal/correlate"
+	"github.com/winnow-soc/winnow/internal/decide"
+	"github.com/winnow-soc/winnow/internal/respond"
+	"github.com/winnow-soc/winnow/internal/score"
+)
+
+// conclude runs the deciding stages on a prepared alert: history (with a
+// session), score, correlation (with a session), classification, business
+// rules and playbooks. Without a session it is pure and concurrent-safe;
+// with one it must be called in input order.
+func (e *Engine) conclude(p *Prepared, s *Session) alert.Decision {
+	a := &p.Alert
+	ts := p.tenant
+	loc := ts.cfg.Location()
+	var notes []string
+
+	sr := e.weights.Score(&p.score)
+	if s != nil {
+		ha := s.history.Assess(a, p.Observables, loc)
+		sr = addFactors(sr, ha.Factors)
+		if ha.Summary != "" {
+			notes = append(notes, ha.Summary)
+		}
+	}
+	classifyIn := classify.Input{Score: sr, Alert: a, Observables: p.Observables, Asset: p.score.Asset, User: p.score.User}
+	cr := classify.Classify(ts.policy, &classifyIn)
+
+	var inc *alert.Incident
+	var reinvestigate []string
+	burst := false
+	if s != nil {
+		res := s.corr.Add(correlate.Event{Alert: a, Observables: p.Observables, Techniques: p.Techniques,
+			Score: sr.Score, Disposition: cr.Disposition, Verdict: cr.Verdict})
+		if len(res.Factors) > 0 {
+			sr = addFactors(sr, res.Factors)
+			classifyIn.Score = sr
+			cr = classify.Classify(ts.policy, &classifyIn)
+		}
+		upd := s.corr.Update(a.Tenant, a.ID, sr.Score, cr.Disposition, cr.Verdict)
+		inc = res.Incident
+		if upd.Incident != nil {
+			inc = upd.Incident
+		}
+		burst = res.Burst || upd.Burst
+		notes = append(append(notes, res.Reasons...), upd.Reasons...)
+		reinvestigate = append(append(reinvestigate, res.Reinvestigate...), upd.Reinvestigate...)
+	}
+
+	d := decision(p, sr, cr)
+	out := e.rules.Evaluate(e.ruleInput(p, &d, sr.Category, inc, burst))
+	d.RulesFired = out.Fired
+	if d.RulesFired == nil {
+		d.RulesFired = []string{}
+	}
+	if rank(out.MinDisposition) > rank(d.Disposition) {
+		d.Disposition = out.MinDisposition
+		d.Verdict = verdictOf(d.Disposition)
+	}
+	if out.Priority != "" && out.Priority < d.Priority { // "P1" < "P2": more urgent
+		d.Priority = out.Priority
+	}
+	d.EscalateTo, d.Notify = out.EscalateTo, out.Notify
+	notes = append(notes, out.Reasons...)
+	notes = append(notes, out.Errors...)
+
+	d.Actions = e.playbooks.Propose(respond.Input{
+		Category:    sr.Category,
+		Alert:       a,
+		Observables: p.Observables,
+		Asset:       respond.Asset{Name: p.score.Asset.Name, Criticality: p.score.Asset.Criticality, Tags: p.score.Asset.Tags},
+		User:        respond.User{Name: p.score.User.Name, VIP: p.score.User.VIP, Role: p.score.User.Role},
+		Mode:        string(ts.policy.Mode),
+		Disposition: d.Disposition,
+		InIncident:  inc != nil,
+	})
+	d.Actions = mergeActions(d.Actions, out.Actions)
+	if inc != nil {
+		id := inc.ID
+		d.IncidentID = &id
+	}
+	d.Reinvestigate = reinvestigate
+	d.Reasoning = reasoning(cr.Reasoning, notes, respond.Summary(string(ts.policy.Mode), d.Disposition, d.Actions))
+	if s != nil {
+		s.history.Record(a, p.Observables, &d, loc)
+	}
+	return d
+}
+
+// ruleInput is what the business rules see of one decided alert.
+func (e *Engine) ruleInput(p *Prepared, d *alert.Decision, category string, inc *alert.Incident, burst bool) *decide.Input {
+	in := &decide.Input{
+		Alert:       decide.AlertOf(&p.Alert),
+		Score:       d.Score,
+		Disposition: string(d.Disposition),
+		Verdict:     string(d.Verdict),
+		Category:    category,
+		Asset:       decide.Asset{Name: p.score.Asset.Name, Criticality: p.score.Asset.Criticality, Tags: p.score.Asset.Tags},
+		User:        decide.User{Name: p.score.User.Name, VIP: p.score.User.VIP, Role: p.score.User.Role},
+		Observables: decide.ObservablesOf(p.Observables),
+		Incident:    decide.IncidentOf(inc),
+		Mode:        string(p.tenant.policy.Mode),
+		Tenant:      p.Alert.Tenant,
+		Hour:        p.Alert.Time.In(p.tenant.cfg.Location()).Hour(),
+	}
+	in.Incident.Burst = in.Incident.Burst || burst
+	for _, t := range p.Techniques {
+		in.Techniques = append(in.Techniques, t.ID)
+		for _, tac := range t.Tactics {
+			if !slices.Contains(in.Tactics, tac) {
+				in.Tactics = append(in.Tactics, tac)
+			}
+		}
+	}
+	return in
+}
+
+// addFactors appends factors to a score result and recomputes the total,
+// keeping score == clamp(round(sum of contributions)).
+func addFactors(sr score.Result, fs []alert.Factor) score.Result {
+	if len(fs) == 0 {
+		return sr
+	}
+	sr.Factors = append(slices.Clip(sr.Factors), fs...)
+	sr.Score = score.Total(sr.Factors)
+	return sr
+}
+
+// mergeActions appends the rules' proposals to the playbooks', dropping
+// duplicates of the same type and target.
+func mergeActions(base, extra []alert.Action) []alert.Action {
+	if base == nil {
+		base = []alert.Action{}
+	}
+	for _, x := range extra {
+		if !slices.ContainsFunc(base, func(b alert.Action) bool { return b.Type == x.Type && b.Target == x.Target }) {
+			base = append(base, x)
+		}
+	}
+	return base
+}
+
+func reasoning(base string, notes []string, actions string) string {
+	var b strings.Builder
+	b.WriteString(base)
+	for _, n := range notes {
+		if n == "" {
+			continue
+		}
+		b.WriteByte(' ')
+		b.WriteString(n)
+		if !strings.HasSuffix(n, ".") {
+			b.WriteByte('.')
+		}
+	}
+	if actions != "" {
+		b.WriteByte(' ')
+		b.WriteString(actions)
+	}
+	return b.String()
+}
+
+// rank orders dispositions by urgency; "" is below auto-close.
+func rank(d alert.Disposition) int {
+	switch d {
+	case alert.AutoClose:
+		return 1
+	case alert.Review:
+		return 2
+	case alert.Investigate:
+		return 3
+	case alert.Escalate:
+		return 4
+	}
+	return 0
+}
+
+func verdictOf(d alert.Disposition) alert.Verdict {
+	switch d {
+	case alert.Escalate, alert.Investigate:
+		return alert.TruePositive
+	case alert.Review:
+		return alert.NeedsReview
+	}
+	return alert.FalsePositive
+}
