@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/winnow-soc/winnow/alert"
 	"github.com/winnow-soc/winnow/internal/config"
 	"github.com/winnow-soc/winnow/internal/ingest"
 	"github.com/winnow-soc/winnow/internal/intel"
@@ -21,6 +22,7 @@ func runTriage(ctx context.Context, e *env, args []string) int {
 	format := fs.String("format", "auto", "input format: auto, generic (the configuration's formats.generic) or one of "+strings.Join(normalize.Names(), ", "))
 	tenant := fs.String("tenant", "", "tenant for every alert (default: the configuration's default tenant)")
 	workers := fs.Int("workers", 0, "parallel deciders (default: number of CPUs)")
+	dbPath := fs.String("db", "", "SQLite database to persist alerts, decisions and incidents in (and to read 30 days of history from); default: memory only")
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
@@ -84,6 +86,18 @@ func runTriage(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "winnow triage: %v\n", err)
 		return ExitRejected
 	}
+	var db *persistence
+	if *dbPath != "" {
+		if db, err = openPersistence(ctx, *dbPath); err != nil {
+			fmt.Fprintf(e.stderr, "winnow triage: %v\n", err)
+			return ExitUsage
+		}
+		if _, err := db.replay(ctx, cfg, sess); err != nil {
+			fmt.Fprintf(e.stderr, "winnow triage: %v\n", err)
+			db.st.Close()
+			return ExitRejected
+		}
+	}
 	out := bufio.NewWriterSize(e.stdout, 256<<10)
 	r := &pipeline.Runner{
 		Engine:     eng,
@@ -96,9 +110,19 @@ func runTriage(ctx context.Context, e *env, args []string) int {
 			fmt.Fprintf(e.stderr, "winnow triage: rejected %s\n", rj)
 		},
 	}
+	if db != nil {
+		r.Sink = func(a *alert.Alert, d *alert.Decision) error { return db.add(ctx, a, d) }
+	}
 	stats, err := r.Run(ctx, inputs, out)
 	if ferr := out.Flush(); err == nil && ferr != nil {
 		err = ferr
+	}
+	if db != nil {
+		// Decisions already written to stdout are stored even when the run
+		// stopped early; the context may be cancelled, so use a fresh one.
+		if cerr := db.close(context.WithoutCancel(ctx), cfg, sess); err == nil && cerr != nil {
+			err = cerr
+		}
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "winnow triage: %v\n", err)

@@ -44,3 +44,17 @@ func (s *Session) Feedback(tenant, alertID string, v alert.Verdict) {
 	s.history.Feedback(tenant, alertID, v)
 	s.corr.Feedback(tenant, alertID, v)
 }
+
+// Replay feeds an already decided alert into the session's state without
+// deciding it again: a restarted engine replays its stored recent history
+// (oldest first) so that baselines and incidents carry over.
+func (s *Session) Replay(a *alert.Alert, d *alert.Decision) {
+	ts, ok := s.e.tenants[a.Tenant]
+	if !ok {
+		return
+	}
+	loc := ts.cfg.Location()
+	s.corr.Add(correlate.Event{Alert: a, Observables: d.Observables, Techniques: d.Techniques,
+		Score: d.Score, Disposition: d.Disposition, Verdict: d.Verdict})
+	s.history.Record(a, d.Observables, d, loc)
+}
