@@ -2,10 +2,10 @@ package correlate
 
 import (
 	"fmt"
+	"math"
 	"math/bits"
 	"net/netip"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/winnow-soc/winnow/alert"
@@ -61,6 +61,21 @@ type Correlator struct {
 	seq     uint64
 	keyBuf  []key
 	ents    []*entity // the entities of r.keys, nil where new
+	// What the alert being added joins: incidents and alerts in none.
+	joinIncs []*incident
+	loose    []*rec
+	adv      []advance
+}
+
+// join notes that the alert being added joins p and its incident.
+func (c *Correlator) join(p *rec) {
+	if p.inc != nil {
+		if !slices.Contains(c.joinIncs, p.inc) {
+			c.joinIncs = append(c.joinIncs, p.inc)
+		}
+	} else if !slices.Contains(c.loose, p) {
+		c.loose = append(c.loose, p)
+	}
 }
 
 // tenant is the state of one tenant; nothing in it refers to another's.
@@ -77,6 +92,7 @@ type tenant struct {
 // entity is what is remembered about one linking entity.
 type entity struct {
 	recs   []*rec           // sorted by time, then arrival
+	times  []int64          // the recs' ts, parallel to recs
 	latest [numTactics]*rec // the latest alert with each tactic
 }
 
@@ -84,6 +100,7 @@ type entity struct {
 type rec struct {
 	id          string
 	time        time.Time
+	ts          int64 // time in Unix nanoseconds, for fast comparison
 	seq         uint64
 	keys        []key
 	mask        uint16 // kill-chain positions of its tactics
@@ -99,8 +116,8 @@ type rec struct {
 }
 
 func before(a, b *rec) bool {
-	if !a.time.Equal(b.time) {
-		return a.time.Before(b.time)
+	if a.ts != b.ts {
+		return a.ts < b.ts
 	}
 	return a.seq < b.seq
 }
@@ -154,7 +171,7 @@ func (c *Correlator) Add(ev Event) Result {
 	c.evict(t, a.Time)
 	c.seq++
 	r := &rec{
-		id: a.ID, time: a.Time, seq: c.seq, score: ev.Score,
+		id: a.ID, time: a.Time, ts: nanos(a.Time), seq: c.seq, score: ev.Score,
 		disposition: ev.Disposition, verdict: ev.Verdict,
 		techniques: ev.Techniques,
 	}
@@ -173,26 +190,16 @@ func (c *Correlator) Add(ev Event) Result {
 	}
 
 	var res Result
-	var joinIncs []*incident
-	var loose []*rec
-	join := func(p *rec) {
-		if p.inc != nil {
-			if !slices.Contains(joinIncs, p.inc) {
-				joinIncs = append(joinIncs, p.inc)
-			}
-		} else if !slices.Contains(loose, p) {
-			loose = append(loose, p)
-		}
-	}
-
-	burst := c.bursts(t, r, join)
-	advances := c.advances(t, r, join)
+	c.joinIncs, c.loose = c.joinIncs[:0], c.loose[:0]
+	burst := c.bursts(t, r)
+	advances := c.advances(t, r)
 	if burst.n == 0 && len(advances) == 0 {
 		c.index(t, r)
 		return res
 	}
 
-	inc := c.target(t, r, joinIncs, loose, &res)
+	loose := c.loose
+	inc := c.target(t, r, c.joinIncs, loose, &res)
 	for _, p := range loose {
 		c.addMember(inc, p, r.time, "linked by a later alert")
 	}
@@ -244,16 +251,16 @@ type burstHit struct {
 // bursts finds, for every host and user of r, the alerts within the burst
 // window before it; where they reach the burst count with r, they are
 // handed to join.
-func (c *Correlator) bursts(t *tenant, r *rec, join func(*rec)) burstHit {
+func (c *Correlator) bursts(t *tenant, r *rec) burstHit {
 	var best burstHit
-	from := r.time.Add(-c.cfg.BurstWindow)
+	from := r.ts - int64(c.cfg.BurstWindow)
 	for i, k := range r.keys {
 		e := c.ents[i]
 		if e == nil || !k.burst() {
 			continue
 		}
-		lo := sort.Search(len(e.recs), func(i int) bool { return !e.recs[i].time.Before(from) })
-		hi := sort.Search(len(e.recs), func(i int) bool { return e.recs[i].time.After(r.time) })
+		lo, _ := slices.BinarySearch(e.times, from)
+		hi, _ := slices.BinarySearch(e.times, r.ts+1)
 		n := hi - lo + 1
 		if n < c.cfg.BurstCount {
 			continue
@@ -261,12 +268,12 @@ func (c *Correlator) bursts(t *tenant, r *rec, join func(*rec)) burstHit {
 		if n == c.cfg.BurstCount || e.recs[hi-1].inc == nil {
 			// The burst starts now: every alert in the window joins.
 			for _, p := range e.recs[lo:hi] {
-				join(p)
+				c.join(p)
 			}
 		} else {
 			// The window already held a burst when the latest alert
 			// arrived, so they all share its incident.
-			join(e.recs[hi-1])
+			c.join(e.recs[hi-1])
 		}
 		if n > best.n {
 			best = burstHit{k, n}
@@ -289,19 +296,20 @@ type advance struct {
 // new tactic bounds how far noise can grow a chain: repeating detections
 // do not join (bursts group those). Only the latest alert per entity and
 // tactic is considered, which bounds the work per alert.
-func (c *Correlator) advances(t *tenant, r *rec, join func(*rec)) []advance {
+func (c *Correlator) advances(t *tenant, r *rec) []advance {
 	if r.mask == 0 {
 		return nil
 	}
-	var out []advance
-	from := r.time.Add(-c.cfg.ChainWindow)
+	out := c.adv[:0]
+	defer func() { c.adv = out[:0] }()
+	from := r.ts - int64(c.cfg.ChainWindow)
 	for i, k := range r.keys {
 		e := c.ents[i]
 		if e == nil || c.ubiquitous(e, from) {
 			continue
 		}
 		for _, p := range e.latest {
-			if p == nil || p.time.Before(from) || p.time.After(r.time) ||
+			if p == nil || p.ts < from || p.ts > r.ts ||
 				slices.ContainsFunc(out, func(a advance) bool { return a.p == p }) {
 				continue
 			}
@@ -315,7 +323,7 @@ func (c *Correlator) advances(t *tenant, r *rec, join func(*rec)) []advance {
 				continue
 			}
 			out = append(out, advance{p, k, first, to})
-			join(p)
+			c.join(p)
 		}
 	}
 	return out
@@ -323,12 +331,12 @@ func (c *Correlator) advances(t *tenant, r *rec, join func(*rec)) []advance {
 
 // ubiquitous reports whether the entity is in more alerts since from than
 // the configured limit.
-func (c *Correlator) ubiquitous(e *entity, from time.Time) bool {
-	n := len(e.recs)
+func (c *Correlator) ubiquitous(e *entity, from int64) bool {
+	n := len(e.times)
 	if n <= c.cfg.MaxEntityAlerts {
 		return false
 	}
-	lo := sort.Search(n, func(i int) bool { return !e.recs[i].time.Before(from) })
+	lo, _ := slices.BinarySearch(e.times, from)
 	return n-lo > c.cfg.MaxEntityAlerts
 }
 
@@ -348,6 +356,7 @@ func (c *Correlator) index(t *tenant, r *rec) {
 			i--
 		}
 		e.recs = slices.Insert(e.recs, i, r)
+		e.times = slices.Insert(e.times, i, r.ts)
 		for m := r.mask; m != 0; m &= m - 1 {
 			o := bits.TrailingZeros16(m)
 			if p := e.latest[o]; p == nil || !before(r, p) {
@@ -363,8 +372,8 @@ func (c *Correlator) evict(t *tenant, now time.Time) {
 	if now.After(t.now) {
 		t.now = now
 	}
-	cutoff := t.now.Add(-c.cfg.retention())
-	for t.head < len(t.queue) && t.queue[t.head].time.Before(cutoff) {
+	cutoff := nanos(t.now) - int64(c.cfg.retention())
+	for t.head < len(t.queue) && t.queue[t.head].ts < cutoff {
 		r := t.queue[t.head]
 		t.queue[t.head] = nil
 		t.head++
@@ -386,6 +395,7 @@ func (c *Correlator) drop(t *tenant, r *rec) {
 		}
 		if i := slices.Index(e.recs, r); i >= 0 {
 			e.recs = slices.Delete(e.recs, i, i+1)
+			e.times = slices.Delete(e.times, i, i+1)
 		}
 		for o, p := range e.latest {
 			if p == r {
@@ -499,4 +509,16 @@ func (c *Correlator) Incidents(tenant string) []alert.Incident {
 		out[i] = *c.snapshot(inc)
 	}
 	return out
+}
+
+// nanos is t in Unix nanoseconds, clamped to the years int64 can hold, so
+// that an alert without a time sorts first instead of overflowing.
+func nanos(t time.Time) int64 {
+	switch {
+	case t.Year() < 1680:
+		return math.MinInt64 / 2
+	case t.Year() > 2260:
+		return math.MaxInt64 / 2
+	}
+	return t.UnixNano()
 }

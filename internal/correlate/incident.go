@@ -355,17 +355,24 @@ func (c *Correlator) judge(t *tenant, inc *incident, r *rec, res *Result) {
 	if len(inc.pending) == 0 {
 		return
 	}
-	from := at.Add(-c.cfg.Lookback)
+	from, atNanos := nanos(at)-int64(c.cfg.Lookback), nanos(at)
+	need := c.cfg.RetroLimit - inc.retros
 	var found []*rec
 	for _, k := range inc.pending {
 		e := t.entities[k]
-		if e == nil || c.ubiquitous(e, from) {
+		if need <= 0 || e == nil || c.ubiquitous(e, from) {
 			continue
 		}
-		for _, p := range e.recs {
-			if p.inc == nil && p != r && !p.time.Before(from) && !p.time.After(at) &&
-				needsReview(p) && !slices.Contains(found, p) {
+		// Newest first: no entity can add more than need alerts.
+		n := 0
+		for i := len(e.recs) - 1; i >= 0 && n < need; i-- {
+			if e.times[i] < from {
+				break
+			}
+			p := e.recs[i]
+			if p.inc == nil && p != r && p.ts <= atNanos && needsReview(p) && !slices.Contains(found, p) {
 				found = append(found, p)
+				n++
 			}
 		}
 	}
@@ -376,7 +383,7 @@ func (c *Correlator) judge(t *tenant, inc *incident, r *rec, res *Result) {
 		}
 		return -1
 	})
-	found = found[:min(len(found), max(c.cfg.RetroLimit-inc.retros, 0))]
+	found = found[:min(len(found), max(need, 0))]
 	slices.Reverse(found)
 	for _, p := range found {
 		p.retro = true
