@@ -17,6 +17,8 @@ const numTactics = 16
 
 // Event is one decided alert as the sequential stage hands it over: the
 // alert, what the stateless stages found, and its preliminary judgement.
+// Add keeps Techniques (not the alert): the caller must not modify that
+// slice afterwards.
 type Event struct {
 	Alert       *alert.Alert
 	Observables []alert.Observable
@@ -29,7 +31,8 @@ type Event struct {
 // Result is what one call changed for one alert.
 type Result struct {
 	// Incident is a snapshot of the incident the alert belongs to, nil if
-	// none. Later calls never modify it.
+	// none. Later calls never modify it; its slices share arrays with the
+	// correlator (copy on write), so it must be treated as read-only.
 	Incident *alert.Incident `json:"incident,omitempty"`
 	// New is true when this call created the incident.
 	New bool `json:"new,omitempty"`
@@ -474,7 +477,7 @@ func (c *Correlator) Feedback(tenant, alertID string, v alert.Verdict) Result {
 	return res
 }
 
-// Incident returns a snapshot of one incident of the tenant.
+// Incident returns a read-only snapshot of one incident of the tenant.
 func (c *Correlator) Incident(tenant, id string) (alert.Incident, bool) {
 	t := c.tenants[tenant]
 	if t == nil {
@@ -487,8 +490,8 @@ func (c *Correlator) Incident(tenant, id string) (alert.Incident, bool) {
 	return *c.snapshot(inc), true
 }
 
-// Incidents returns snapshots of the tenant's live incidents, sorted by
-// first alert time, then ID.
+// Incidents returns read-only snapshots of the tenant's live incidents,
+// sorted by first alert time, then ID.
 func (c *Correlator) Incidents(tenant string) []alert.Incident {
 	t := c.tenants[tenant]
 	if t == nil {
