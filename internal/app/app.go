@@ -35,6 +35,7 @@ func commands() map[string]command {
 		"intel":   {"offline threat intelligence: update, status", runIntel},
 		"config":  {"configuration: validate FILE, defaults", runConfig},
 		"dataset": {"convert public labelled data sets (ait-ads) into native alerts", runDataset},
+		"policy":  {"business rules: test [FILE], dry-run against stored history", runPolicy},
 		"version": {"print the version", runVersion},
 	}
 }

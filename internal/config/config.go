@@ -122,6 +122,12 @@ type Tenant struct {
 	policy []byte
 }
 
+// SetPolicy replaces the tenant's business-rules policy, as a policy dry
+// run does with a candidate file.
+func (t *Tenant) SetPolicy(name string, src []byte) {
+	t.PolicyFile, t.policy = name, src
+}
+
 // Policy returns the tenant's own business-rules policy (file name and
 // content) as Load read it; ok is false when the tenant uses the default.
 func (t *Tenant) Policy() (name string, src []byte, ok bool) {
