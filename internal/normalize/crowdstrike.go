@@ -107,15 +107,13 @@ func (crowdstrike) Normalize(raw []byte) (alert.Alert, error) {
 		return alert.Alert{}, errors.New("crowdstrike event is not valid JSON")
 	}
 	var r crowdstrikeRecord
-	err := crowdstrikeMembers(raw, func(key, v []byte) error {
+	_, err := crowdstrikeObject(raw, func([]byte, []byte) error { return nil }, func(key []byte) func(k, v []byte) error {
 		switch string(key) {
 		case "metadata":
-			return crowdstrikeMembers(v, r.setMetadata)
+			return r.setMetadata
 		case "event":
-			if v[0] == '{' {
-				r.Event = new(crowdstrikeEvent)
-				return crowdstrikeMembers(v, r.Event.set)
-			}
+			r.Event = new(crowdstrikeEvent)
+			return r.Event.set
 		}
 		return nil
 	})

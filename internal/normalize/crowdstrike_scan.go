@@ -18,42 +18,68 @@ import (
 // (leading white space allowed); a value that is not an object has no
 // members.
 func crowdstrikeMembers(obj []byte, set func(key, v []byte) error) error {
-	i := crowdstrikeSpace(obj, 0)
-	if i >= len(obj) || obj[i] != '{' {
-		return nil
+	_, err := crowdstrikeObject(obj, set, nil)
+	return err
+}
+
+// crowdstrikeObject is crowdstrikeMembers that also descends: for a member
+// whose value is an object and for which sub returns a setter, it reads
+// that object's members with the setter at once instead of finding the
+// object's end first and scanning it a second time. b may run past the
+// object; the result is the index just past it (0 when b holds no object).
+func crowdstrikeObject(b []byte, set func(key, v []byte) error, sub func(key []byte) func(k, v []byte) error) (int, error) {
+	i := crowdstrikeSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return 0, nil
 	}
-	i = crowdstrikeSpace(obj, i+1)
-	for i < len(obj) && obj[i] == '"' {
-		kend, esc := crowdstrikeStringEnd(obj, i)
+	i = crowdstrikeSpace(b, i+1)
+	for i < len(b) && b[i] == '"' {
+		kend, esc := crowdstrikeStringEnd(b, i)
 		if kend < 0 {
-			return errors.New("unterminated key")
+			return 0, errors.New("unterminated key")
 		}
-		key := obj[i+1 : kend-1]
+		key := b[i+1 : kend-1]
 		if esc {
-			k, err := unquote(obj[i:kend])
+			k, err := unquote(b[i:kend])
 			if err != nil {
-				return fmt.Errorf("bad key: %w", err)
+				return 0, fmt.Errorf("bad key: %w", err)
 			}
 			key = []byte(k)
 		}
-		i = crowdstrikeSpace(obj, kend)
-		if i >= len(obj) || obj[i] != ':' {
-			return fmt.Errorf("expected ':' at byte %d", i)
+		i = crowdstrikeSpace(b, kend)
+		if i >= len(b) || b[i] != ':' {
+			return 0, fmt.Errorf("expected ':' at byte %d", i)
 		}
-		i = crowdstrikeSpace(obj, i+1)
-		end := crowdstrikeValueEnd(obj, i)
-		if end <= i {
-			return fmt.Errorf("bad value at byte %d", i)
+		i = crowdstrikeSpace(b, i+1)
+		var fn func(k, v []byte) error
+		if sub != nil && i < len(b) && b[i] == '{' {
+			fn = sub(key)
 		}
-		if err := set(key, obj[i:end]); err != nil {
-			return err
+		if fn != nil {
+			n, err := crowdstrikeObject(b[i:], fn, nil)
+			if err != nil {
+				return 0, err
+			}
+			i += n
+		} else {
+			end := crowdstrikeValueEnd(b, i)
+			if end <= i {
+				return 0, fmt.Errorf("bad value at byte %d", i)
+			}
+			if err := set(key, b[i:end]); err != nil {
+				return 0, err
+			}
+			i = end
 		}
-		i = crowdstrikeSpace(obj, end)
-		if i < len(obj) && obj[i] == ',' {
-			i = crowdstrikeSpace(obj, i+1)
+		i = crowdstrikeSpace(b, i)
+		if i < len(b) && b[i] == ',' {
+			i = crowdstrikeSpace(b, i+1)
 		}
 	}
-	return nil
+	if i >= len(b) || b[i] != '}' {
+		return 0, fmt.Errorf("expected '}' at byte %d", i)
+	}
+	return i + 1, nil
 }
 
 // crowdstrikeElements calls fn with each element of the JSON array arr, in

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -85,6 +86,13 @@ func FuzzCrowdstrikeMembers(f *testing.F) {
 		})
 		if err != nil {
 			t.Fatalf("valid object rejected: %v", err)
+		}
+		// Descending into every object member must still end exactly at
+		// the object's closing brace.
+		noop := func(k, v []byte) error { return nil }
+		n, err := crowdstrikeObject(raw, noop, func([]byte) func(k, v []byte) error { return noop })
+		if want := len(bytes.TrimRight(raw, " \t\r\n")); err != nil || n != want {
+			t.Fatalf("crowdstrikeObject = %d, %v; want %d", n, err, want)
 		}
 		if len(seen) != len(m) {
 			t.Fatalf("found %d distinct keys, encoding/json %d", len(seen), len(m))

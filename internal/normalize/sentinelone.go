@@ -137,23 +137,25 @@ func (sentinelone) NormalizeAll(raw []byte, emit func(alert.Alert) error) error 
 // should it be an envelope.
 func sentineloneDecode(raw []byte) (r *sentineloneThreat, data []byte, err error) {
 	r = new(sentineloneThreat)
-	err = crowdstrikeMembers(raw, func(key, v []byte) error {
+	_, err = crowdstrikeObject(raw, func(key, v []byte) error {
 		switch string(key) {
 		case "data":
 			data = v
 		case "id":
 			return r.ID.UnmarshalJSON(v)
-		case "agentDetectionInfo":
-			return crowdstrikeMembers(v, r.setDetectionInfo)
-		case "agentRealtimeInfo":
-			return crowdstrikeMembers(v, r.setRealtimeInfo)
-		case "threatInfo":
-			if v[0] == '{' {
-				r.ThreatInfo = new(sentineloneThreatInfo)
-				return crowdstrikeMembers(v, r.ThreatInfo.set)
-			}
 		case "indicators":
 			return crowdstrikeElements(v, r.addIndicator)
+		}
+		return nil
+	}, func(key []byte) func(k, v []byte) error {
+		switch string(key) {
+		case "agentDetectionInfo":
+			return r.setDetectionInfo
+		case "agentRealtimeInfo":
+			return r.setRealtimeInfo
+		case "threatInfo":
+			r.ThreatInfo = new(sentineloneThreatInfo)
+			return r.ThreatInfo.set
 		}
 		return nil
 	})
