@@ -34,7 +34,7 @@ type incident struct {
 	burst      bool     // kinds holds burst
 	members    []*rec   // sorted by time, then arrival
 	ids        []string // member IDs, parallel to members
-	keyCount   map[key]int
+	keyCount   map[key]keyUse
 	techniques []alert.Technique // in tactic order
 	mask       uint16
 	linkKeys   []key              // entities shared by two or more members, sorted
@@ -46,10 +46,16 @@ type incident struct {
 	unchecked  []*rec // members not yet checked for re-investigation
 	reinvest   []string
 	timeline   []alert.TimelineEntry
-	scanned    map[key]bool
 	pending    []key // entities of members not yet searched retrospectively
 	retros     int   // alerts attached retrospectively
 	live       int   // members not yet evicted
+}
+
+// keyUse is how many members of an incident have an entity, and whether
+// retrospective reasoning has searched it.
+type keyUse struct {
+	n       int32
+	scanned bool
 }
 
 // IncidentID is the stable ID of the incident whose first member is the
@@ -113,7 +119,7 @@ func (c *Correlator) target(t *tenant, r *rec, incs []*incident, loose []*rec, r
 		}
 		inc := &incident{
 			id: IncidentID(t.name, firstRec.id), tenant: t.name,
-			keyCount: map[key]int{}, scanned: map[key]bool{},
+			keyCount: map[key]keyUse{},
 		}
 		t.incidents[inc.id] = inc
 		res.New = true
@@ -155,9 +161,10 @@ func (c *Correlator) merge(t *tenant, dst, src *incident, r *rec) {
 	// Entities keep the order in which they came to link members: dst's
 	// first, then src's, then those shared only through the merge, by key.
 	became := map[key]bool{}
-	for k, n := range src.keyCount {
-		b := dst.keyCount[k]
-		dst.keyCount[k] = b + n
+	for k, u := range src.keyCount {
+		d := dst.keyCount[k]
+		b, n := d.n, u.n
+		dst.keyCount[k] = keyUse{b + n, d.scanned || u.scanned}
 		if b < 2 && b+n >= 2 {
 			became[k] = true
 		}
@@ -190,9 +197,6 @@ func (c *Correlator) merge(t *tenant, dst, src *incident, r *rec) {
 			dst.reinvest = append(dst.reinvest, id)
 		}
 	}
-	for k := range src.scanned {
-		dst.scanned[k] = true
-	}
 	dst.pending = append(dst.pending, src.pending...)
 	dst.score = max(dst.score, src.score)
 	dst.likely = dst.likely || src.likely
@@ -222,15 +226,17 @@ func (c *Correlator) addMember(inc *incident, p *rec, at time.Time, why string) 
 		inc.unchecked = append(inc.unchecked, p)
 	}
 	for _, k := range p.keys {
-		inc.keyCount[k]++
-		if inc.keyCount[k] == 2 {
+		u := inc.keyCount[k]
+		u.n++
+		if u.n == 2 {
 			inc.linkKeys = append(inc.linkKeys, k)
 			inc.linkObs = append(inc.linkObs, k.observable())
 		}
-		if !p.retro && !inc.scanned[k] {
-			inc.scanned[k] = true
+		if !p.retro && !u.scanned {
+			u.scanned = true
 			inc.pending = append(inc.pending, k)
 		}
+		inc.keyCount[k] = u
 	}
 	for _, tech := range p.techniques {
 		c.addTechnique(inc, tech)
@@ -420,7 +426,7 @@ func closedAs(m *rec) string {
 // incident have (n counts p itself when it is a member).
 func sharedKey(p *rec, inc *incident, n int) key {
 	for _, k := range p.keys {
-		if inc.keyCount[k] >= n {
+		if int(inc.keyCount[k].n) >= n {
 			return k
 		}
 	}
