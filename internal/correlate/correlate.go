@@ -354,8 +354,9 @@ func (c *Correlator) index(t *tenant, r *rec) {
 			t.entities[k] = e
 			c.ents[i] = e
 		}
-		i := len(e.recs)
-		for i > 0 && before(r, e.recs[i-1]) {
+		// r arrived last, so it sorts after every alert of its time.
+		i := len(e.times)
+		for i > 0 && e.times[i-1] > r.ts {
 			i--
 		}
 		e.recs = slices.Insert(e.recs, i, r)
