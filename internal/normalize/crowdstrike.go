@@ -107,15 +107,15 @@ func (crowdstrike) Normalize(raw []byte) (alert.Alert, error) {
 		return alert.Alert{}, errors.New("crowdstrike event is not valid JSON")
 	}
 	var r crowdstrikeRecord
-	_, err := crowdstrikeObject(raw, func([]byte, []byte) error { return nil }, func(key []byte) func(k, v []byte) error {
+	_, err := crowdstrikeObject(raw, func([]byte, []byte) error { return nil }, func(key []byte) (func(k, v []byte) error, crowdstrikeSub) {
 		switch string(key) {
 		case "metadata":
-			return r.setMetadata
+			return r.setMetadata, nil
 		case "event":
 			r.Event = new(crowdstrikeEvent)
-			return r.Event.set
+			return r.Event.set, nil
 		}
-		return nil
+		return nil, nil
 	})
 	if err != nil {
 		return alert.Alert{}, fmt.Errorf("decode crowdstrike event: %w", err)

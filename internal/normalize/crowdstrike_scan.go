@@ -22,12 +22,17 @@ func crowdstrikeMembers(obj []byte, set func(key, v []byte) error) error {
 	return err
 }
 
+// crowdstrikeSub chooses, for a member whose value is an object, the setter
+// (and, deeper down, the chooser) that reads that object's members; a nil
+// setter leaves the value to the parent's setter.
+type crowdstrikeSub func(key []byte) (func(k, v []byte) error, crowdstrikeSub)
+
 // crowdstrikeObject is crowdstrikeMembers that also descends: for a member
 // whose value is an object and for which sub returns a setter, it reads
 // that object's members with the setter at once instead of finding the
 // object's end first and scanning it a second time. b may run past the
 // object; the result is the index just past it (0 when b holds no object).
-func crowdstrikeObject(b []byte, set func(key, v []byte) error, sub func(key []byte) func(k, v []byte) error) (int, error) {
+func crowdstrikeObject(b []byte, set func(key, v []byte) error, sub crowdstrikeSub) (int, error) {
 	i := crowdstrikeSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return 0, nil
@@ -52,11 +57,12 @@ func crowdstrikeObject(b []byte, set func(key, v []byte) error, sub func(key []b
 		}
 		i = crowdstrikeSpace(b, i+1)
 		var fn func(k, v []byte) error
+		var fnSub crowdstrikeSub
 		if sub != nil && i < len(b) && b[i] == '{' {
-			fn = sub(key)
+			fn, fnSub = sub(key)
 		}
 		if fn != nil {
-			n, err := crowdstrikeObject(b[i:], fn, nil)
+			n, err := crowdstrikeObject(b[i:], fn, fnSub)
 			if err != nil {
 				return 0, err
 			}

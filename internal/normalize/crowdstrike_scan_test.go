@@ -87,10 +87,12 @@ func FuzzCrowdstrikeMembers(f *testing.F) {
 		if err != nil {
 			t.Fatalf("valid object rejected: %v", err)
 		}
-		// Descending into every object member must still end exactly at
+		// Descending into every nested object must still end exactly at
 		// the object's closing brace.
 		noop := func(k, v []byte) error { return nil }
-		n, err := crowdstrikeObject(raw, noop, func([]byte) func(k, v []byte) error { return noop })
+		var all crowdstrikeSub
+		all = func([]byte) (func(k, v []byte) error, crowdstrikeSub) { return noop, all }
+		n, err := crowdstrikeObject(raw, noop, all)
 		if want := len(bytes.TrimRight(raw, " \t\r\n")); err != nil || n != want {
 			t.Fatalf("crowdstrikeObject = %d, %v; want %d", n, err, want)
 		}

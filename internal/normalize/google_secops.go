@@ -161,7 +161,7 @@ func (googleSecops) NormalizeAll(raw []byte, emit func(alert.Alert) error) error
 
 func googleSecopsDecode(raw []byte) (*googleSecopsDetection, error) {
 	d := new(googleSecopsDetection)
-	if err := crowdstrikeMembers(raw, d.set); err != nil {
+	if _, err := crowdstrikeObject(raw, d.set, d.sub); err != nil {
 		return nil, fmt.Errorf("decode google_secops detection: %w", err)
 	}
 	return d, nil

@@ -52,13 +52,39 @@ func (d *googleSecopsDetection) set(key, v []byte) error {
 	return nil
 }
 
+// sub descends straight into the top-level event of Elastic's shape and
+// into its nouns, which make up most of the record.
+func (d *googleSecopsDetection) sub(key []byte) (func(k, v []byte) error, crowdstrikeSub) {
+	if string(key) != "event" {
+		return nil, nil
+	}
+	ev := new(googleSecopsEvent)
+	d.Events = append(d.Events, ev)
+	return ev.set, ev.sub
+}
+
 func (d *googleSecopsDetection) addEvent(v []byte) error {
 	if len(v) == 0 || v[0] != '{' {
 		return nil
 	}
 	ev := new(googleSecopsEvent)
 	d.Events = append(d.Events, ev)
-	return crowdstrikeMembers(v, ev.set)
+	_, err := crowdstrikeObject(v, ev.set, ev.sub)
+	return err
+}
+
+func (ev *googleSecopsEvent) sub(key []byte) (func(k, v []byte) error, crowdstrikeSub) {
+	switch string(key) {
+	case "principal":
+		return ev.Principal.set, nil
+	case "target":
+		return ev.Target.set, nil
+	case "src":
+		return ev.Src.set, nil
+	case "network":
+		return ev.setNetwork, nil
+	}
+	return nil, nil
 }
 
 func (r *googleSecopsRule) set(key, v []byte) error {

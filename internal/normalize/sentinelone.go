@@ -147,17 +147,17 @@ func sentineloneDecode(raw []byte) (r *sentineloneThreat, data []byte, err error
 			return crowdstrikeElements(v, r.addIndicator)
 		}
 		return nil
-	}, func(key []byte) func(k, v []byte) error {
+	}, func(key []byte) (func(k, v []byte) error, crowdstrikeSub) {
 		switch string(key) {
 		case "agentDetectionInfo":
-			return r.setDetectionInfo
+			return r.setDetectionInfo, nil
 		case "agentRealtimeInfo":
-			return r.setRealtimeInfo
+			return r.setRealtimeInfo, nil
 		case "threatInfo":
 			r.ThreatInfo = new(sentineloneThreatInfo)
-			return r.ThreatInfo.set
+			return r.ThreatInfo.set, nil
 		}
-		return nil
+		return nil, nil
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("decode sentinelone threat: %w", err)
