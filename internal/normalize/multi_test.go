@@ -14,7 +14,7 @@ type testMulti struct{}
 
 func init() { Register(testMulti{}) }
 
-func (testMulti) Name() string              { return "test_multi" }
+func (testMulti) Name() string               { return "test_multi" }
 func (testMulti) Detect(Fields, []byte) bool { return false }
 func (testMulti) Normalize(raw []byte) (alert.Alert, error) {
 	return alert.Alert{}, errors.New("use NormalizeAll")
