@@ -121,11 +121,33 @@ func Classify(p Policy, in *Input) Result {
 	if guarded {
 		r.Disposition = alert.Review
 	}
+	// A failed-authentication-only attempt is real but did not get in: it
+	// is investigated (its source blocked) at most, never escalated, and
+	// its severity is at most low.
+	attempt := score.AuthFailureOnly(in.Alert)
+	capped := attempt && r.Disposition == alert.Escalate
+	if capped {
+		r.Disposition = alert.Investigate
+	}
 	r.Verdict = verdictOf(r.Disposition)
 	r.Severity = severity(t, s, in.Alert)
+	if attempt && r.Severity.Rank() > alert.SeverityLow.Rank() {
+		r.Severity = alert.SeverityLow
+	}
 	r.Priority = priority(r.Disposition, in.Asset.Criticality)
 	r.Reasoning = reasoning(p, in, &r, guard, guarded)
+	if attempt {
+		r.Reasoning += attemptNote(capped)
+	}
 	return r
+}
+
+// attemptNote explains the cap on a failed-authentication-only attempt.
+func attemptNote(capped bool) string {
+	if capped {
+		return " Only failed authentication was seen: the attempt is investigated rather than escalated and rated low, since no account was compromised."
+	}
+	return " Only failed authentication was seen: the attempt is rated low, since no account was compromised."
 }
 
 func (p Policy) normalized() Policy {

@@ -36,7 +36,7 @@ func reasoning(p Policy, in *Input, r *Result, guard evidence, guarded bool) str
 		} else {
 			b.WriteString("review threshold " + strconv.Itoa(t.Review))
 		}
-	case r.Disposition == alert.Escalate:
+	case r.Disposition == alert.Escalate, s > t.Escalate: // a capped attempt says why after
 		b.WriteString(" is above the escalate threshold " + strconv.Itoa(t.Escalate))
 	case r.Disposition == alert.Investigate:
 		b.WriteString(" is within the investigate band " + strconv.Itoa(t.Investigate) + "-" + strconv.Itoa(t.Escalate))

@@ -110,7 +110,9 @@ func (e *Engine) ruleInput(p *Prepared, d *alert.Decision, category string, inc 
 		Tenant:      p.Alert.Tenant,
 		Hour:        p.Alert.Time.In(p.tenant.cfg.Location()).Hour(),
 	}
-	in.Incident.Burst = in.Incident.Burst || burst
+	// Preventive containment isolates a host that something is happening
+	// on; failed logins against it are contained by blocking their source.
+	in.Incident.Burst = (in.Incident.Burst || burst) && !score.AuthFailureOnly(&p.Alert)
 	for _, t := range p.Techniques {
 		in.Techniques = append(in.Techniques, t.ID)
 		for _, tac := range t.Tactics {

@@ -63,8 +63,13 @@ func (e *Engine) assetContext(t *config.Tenant, a *alert.Alert, obs []alert.Obse
 }
 
 // userContext returns the most sensitive known identity among the alert's
-// users and email recipients.
+// users and email recipients. The account targeted by a failed-
+// authentication-only attempt (score.AuthFailureOnly) is not involved: it
+// was not compromised, so it lends the alert no privilege or VIP weight.
 func (e *Engine) userContext(t *config.Tenant, a *alert.Alert) score.UserContext {
+	if score.AuthFailureOnly(a) {
+		return score.UserContext{}
+	}
 	var best score.UserContext
 	bestRank := -1
 	consider := func(name string) {

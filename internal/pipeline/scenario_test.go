@@ -27,6 +27,15 @@ type scenarioExpect struct {
 	Factors     []string `json:"factors"`
 	Techniques  []string `json:"techniques"`
 	Actions     []string `json:"actions"`
+	Severity    string   `json:"severity"`
+	// EscalateTo, when set, is the tier a rule must require; "" means none.
+	EscalateTo *string `json:"escalate_to"`
+	// IncidentWith lists alerts that must share this alert's incident.
+	IncidentWith []string `json:"incident_with"`
+	// Reinvestigate lists alerts this decision must flag for re-investigation.
+	Reinvestigate []string `json:"reinvestigate"`
+	// Pending lists action types that must await approval.
+	Pending []string `json:"pending_approval"`
 }
 
 // TestScenarios walks testdata/e2e: every folder's alerts go through the
@@ -144,6 +153,26 @@ func checkExpectations(t *testing.T, path string, out []byte) {
 		check("verdict", string(d.Verdict), w.Verdict)
 		check("disposition", string(d.Disposition), w.Disposition)
 		check("priority", string(d.Priority), w.Priority)
+		check("severity", string(d.Severity), w.Severity)
+		if w.EscalateTo != nil && d.EscalateTo != *w.EscalateTo {
+			t.Errorf("%s: escalate_to = %q, want %q", w.AlertID, d.EscalateTo, *w.EscalateTo)
+		}
+		for _, other := range w.IncidentWith {
+			o, ok := got[other]
+			if d.IncidentID == nil || !ok || o.IncidentID == nil || *o.IncidentID != *d.IncidentID {
+				t.Errorf("%s: not in one incident with %s", w.AlertID, other)
+			}
+		}
+		for _, id := range w.Reinvestigate {
+			if !slices.Contains(d.Reinvestigate, id) {
+				t.Errorf("%s: reinvestigate %v lacks %s", w.AlertID, d.Reinvestigate, id)
+			}
+		}
+		for _, typ := range w.Pending {
+			if !slices.ContainsFunc(d.Actions, func(a alert.Action) bool { return a.Type == typ && a.Status == alert.ActionPendingApproval }) {
+				t.Errorf("%s: no %s pending approval; actions %+v", w.AlertID, typ, d.Actions)
+			}
+		}
 		if w.ScoreMin != nil && d.Score < *w.ScoreMin || w.ScoreMax != nil && d.Score > *w.ScoreMax {
 			t.Errorf("%s: score %d outside [%v, %v]; factors %+v", w.AlertID, d.Score, deref(w.ScoreMin), deref(w.ScoreMax), d.Factors)
 		}
