@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
-
-	"github.com/gowebpki/jcs"
 )
 
 // ZeroHash is the PrevHash of the first record of a chain.
@@ -25,22 +23,16 @@ func Canonical(v any) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("canonical json: %w", err)
 	}
-	out, err := jcs.Transform(raw)
+	out, err := appendCanonical(make([]byte, 0, len(raw)), raw)
 	if err != nil {
 		return nil, fmt.Errorf("canonical json: %w", err)
 	}
 	return out, nil
 }
 
-// isCanonical reports whether b is JSON already in JCS form. It never
-// panics, whatever b holds.
-func isCanonical(b []byte) (ok bool) {
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
-	out, err := jcs.Transform(b)
+// isCanonical reports whether b is JSON already in JCS form.
+func isCanonical(b []byte) bool {
+	out, err := appendCanonical(make([]byte, 0, len(b)), b)
 	return err == nil && bytes.Equal(out, b)
 }
 
@@ -109,8 +101,21 @@ func hashEntry(buf []byte, e *Entry) (string, []byte) {
 // is written as UTF-8. Invalid UTF-8 is written as U+FFFD, as a JSON
 // decoder would read it.
 func appendString(b []byte, s string) []byte {
-	const hexDigits = "0123456789abcdef"
 	b = append(b, '"')
+	if utf8.ValidString(s) {
+		// Copy the runs that need no escape whole; only ASCII is escaped.
+		run := 0
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c >= 0x20 && c != '"' && c != '\\' {
+				continue
+			}
+			b = append(b, s[run:i]...)
+			b = appendEscape(b, s[i])
+			run = i + 1
+		}
+		b = append(b, s[run:]...)
+		return append(b, '"')
+	}
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c >= utf8.RuneSelf {
@@ -119,25 +124,33 @@ func appendString(b []byte, s string) []byte {
 			i += size
 			continue
 		}
-		switch {
-		case c == '"' || c == '\\':
-			b = append(b, '\\', c)
-		case c == '\b':
-			b = append(b, '\\', 'b')
-		case c == '\t':
-			b = append(b, '\\', 't')
-		case c == '\n':
-			b = append(b, '\\', 'n')
-		case c == '\f':
-			b = append(b, '\\', 'f')
-		case c == '\r':
-			b = append(b, '\\', 'r')
-		case c < 0x20:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-		default:
+		if c >= 0x20 && c != '"' && c != '\\' {
 			b = append(b, c)
+		} else {
+			b = appendEscape(b, c)
 		}
 		i++
 	}
 	return append(b, '"')
+}
+
+// appendEscape appends the JCS escape of an ASCII '"', '\\' or control
+// character.
+func appendEscape(b []byte, c byte) []byte {
+	const hexDigits = "0123456789abcdef"
+	switch c {
+	case '"', '\\':
+		return append(b, '\\', c)
+	case '\b':
+		return append(b, '\\', 'b')
+	case '\t':
+		return append(b, '\\', 't')
+	case '\n':
+		return append(b, '\\', 'n')
+	case '\f':
+		return append(b, '\\', 'f')
+	case '\r':
+		return append(b, '\\', 'r')
+	}
+	return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 }

@@ -128,3 +128,29 @@ func FuzzChainTenant(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTransform holds appendCanonical to the reference RFC 8785
+// implementation: where jcs.Transform succeeds both give the same bytes, and
+// appendCanonical never accepts what jcs refuses.
+func FuzzTransform(f *testing.F) {
+	for _, l := range goldenLines(f) {
+		f.Add(l)
+	}
+	for _, s := range []string{`{"b":1,"a":{"d":[1,2.50,-0,1e21,1E-7],"c":"\u00e9\ud83d\ude80\/"}}`, `{"\u20ac":1,"\ud83d\ude80":2,"\uffff":3}`, `[]`, `{}`, `"x"`, ` 1 `, `{"a":1,"a":2}`, `"\ud800"`, "\"\xff\"", `[1e400]`, `{"a" : [ true , false , null ] }`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		want, werr := jcs.Transform(data)
+		got, gerr := appendCanonical(nil, data)
+		switch {
+		case werr == nil && gerr == nil:
+			if !bytes.Equal(got, want) {
+				t.Fatalf("input %q:\n got %q\nwant %q", data, got, want)
+			}
+		case werr != nil && gerr == nil:
+			t.Fatalf("input %q accepted as %q, jcs refuses: %v", data, got, werr)
+		case werr == nil && gerr != nil:
+			t.Fatalf("input %q refused (%v), jcs gives %q", data, gerr, want)
+		}
+	})
+}
