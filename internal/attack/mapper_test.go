@@ -48,6 +48,24 @@ func TestMap(t *testing.T) {
 			want: []string{"T1110:content"},
 		},
 		{
+			name: "proofpoint malware attachment delivered",
+			a: alert.Alert{Source: "proofpoint", Title: "Proofpoint TAP: malware message delivered",
+				Rule: alert.Rule{Category: "malware", Tags: []string{"proofpoint:messagesDelivered", "threat_type:attachment"}}},
+			want: []string{"T1566.001:content"},
+		},
+		{
+			name: "proofpoint phishing link",
+			a: alert.Alert{Source: "proofpoint", Title: "Proofpoint TAP: phish message delivered",
+				Rule: alert.Rule{Category: "phish", Tags: []string{"proofpoint:messagesDelivered", "threat_type:url"}}},
+			want: []string{"T1566.002:content"},
+		},
+		{
+			name: "proofpoint spam link is not phishing",
+			a: alert.Alert{Source: "proofpoint", Title: "Proofpoint TAP: spam message delivered",
+				Rule: alert.Rule{Category: "spam", Tags: []string{"proofpoint:messagesDelivered", "threat_type:url"}}},
+			want: nil,
+		},
+		{
 			name: "wazuh brute force by rule id alone",
 			a:    alert.Alert{Source: "wazuh", Rule: alert.Rule{ID: "5763"}},
 			want: []string{"T1110:content"},

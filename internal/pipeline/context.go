@@ -1,6 +1,9 @@
 package pipeline
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/winnow-soc/winnow/alert"
 	"github.com/winnow-soc/winnow/internal/config"
 	"github.com/winnow-soc/winnow/internal/score"
@@ -57,9 +60,44 @@ func (e *Engine) assetContext(t *config.Tenant, a *alert.Alert, obs []alert.Obse
 		}
 	}
 	if !found {
+		best, found = recipientWorkstation(t, a)
+	}
+	if !found {
 		return score.AssetContext{}
 	}
 	return score.AssetContext{Name: best.Name, Criticality: best.Criticality, Tags: best.Tags}
+}
+
+// recipientWorkstation finds, for an email alert that names no known host,
+// the machine the message would be opened on: the most critical inventory
+// asset tagged workstation or laptop whose owner is a recipient's identity
+// (an inventory asset's owner may name its primary user, not only a team).
+// Servers and shared machines are never chosen, however they are owned.
+func recipientWorkstation(t *config.Tenant, a *alert.Alert) (config.Asset, bool) {
+	if a.Entities.Email == nil {
+		return config.Asset{}, false
+	}
+	var best config.Asset
+	found := false
+	for _, to := range a.Entities.Email.To {
+		id, ok := t.Identity(to)
+		if !ok {
+			continue
+		}
+		for _, as := range t.Assets {
+			if !strings.EqualFold(as.Owner, id.User) || !slices.ContainsFunc(as.Tags, isPersonalMachine) {
+				continue
+			}
+			if !found || criticalityRank(as.Criticality) > criticalityRank(best.Criticality) {
+				best, found = as, true
+			}
+		}
+	}
+	return best, found
+}
+
+func isPersonalMachine(tag string) bool {
+	return strings.EqualFold(tag, "workstation") || strings.EqualFold(tag, "laptop")
 }
 
 // userContext returns the most sensitive known identity among the alert's
