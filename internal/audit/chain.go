@@ -190,14 +190,48 @@ func (c *Chain) AppendBatch(ctx context.Context, recs []Record) ([]Entry, error)
 	if len(recs) == 0 {
 		return nil, nil
 	}
-	entries := make([]Entry, len(recs))
+	encoded := make([]Encoded, len(recs))
 	now := c.now().UTC()
 	for i, r := range recs {
 		e, err := prepare(r, now)
 		if err != nil {
 			return nil, fmt.Errorf("append audit record %d: %w", i, err)
 		}
-		entries[i] = e
+		encoded[i] = Encoded{e: e}
+	}
+	return c.AppendEncoded(ctx, encoded)
+}
+
+// Encoded is a record validated and encoded to canonical JSON, ready to be
+// chained. Encoding is most of the cost of an append and needs no order, so
+// the pipeline may Encode on every core and leave only hashing to the
+// sequential stage (AppendEncoded).
+type Encoded struct {
+	e Entry
+}
+
+// Encode validates and encodes r. It is pure and safe for concurrent use; a
+// zero r.Time becomes the current time.
+func Encode(r Record) (Encoded, error) {
+	e, err := prepare(r, time.Now().UTC())
+	if err != nil {
+		return Encoded{}, fmt.Errorf("encode audit record: %w", err)
+	}
+	return Encoded{e: e}, nil
+}
+
+// AppendEncoded chains encoded records in order and stores them in one
+// Log.Append. A zero Encoded is refused with ErrInvalid.
+func (c *Chain) AppendEncoded(ctx context.Context, recs []Encoded) ([]Entry, error) {
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	entries := make([]Entry, len(recs))
+	for i, r := range recs {
+		if r.e.Kind == "" {
+			return nil, fmt.Errorf("append audit record %d: %w: not made by Encode", i, ErrInvalid)
+		}
+		entries[i] = r.e
 	}
 
 	c.mu.Lock()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -279,5 +280,44 @@ func TestDecodeStrict(t *testing.T) {
 				t.Errorf("kind = %s, want %s", p.Kind(), tt.kind)
 			}
 		})
+	}
+}
+
+func TestEncodeConcurrentThenAppend(t *testing.T) {
+	// Records encoded on many goroutines and chained in order give the same
+	// log as AppendBatch.
+	ctx := context.Background()
+	recs := sampleRecords(40)
+	encoded := make([]Encoded, len(recs))
+	errs := make(chan error, len(recs))
+	var wg sync.WaitGroup
+	for i := range recs {
+		wg.Go(func() {
+			var err error
+			encoded[i], err = Encode(recs[i])
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	log := &Memory{}
+	c, _ := NewChain(ctx, log)
+	if _, err := c.AppendEncoded(ctx, encoded); err != nil {
+		t.Fatal(err)
+	}
+	_, ref := filledChain(t, 40)
+	if c.Head() != ref.Head() {
+		t.Errorf("head %+v, want %+v as from AppendBatch", c.Head(), ref.Head())
+	}
+	if _, err := c.AppendEncoded(ctx, []Encoded{{}}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("zero Encoded: err = %v, want ErrInvalid", err)
+	}
+	if _, err := Encode(Record{Tenant: "acme"}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("Encode without payload: err = %v, want ErrInvalid", err)
 	}
 }
