@@ -121,8 +121,8 @@ func TestDecisionReplayFields(t *testing.T) {
 	if got.Decision.Actions[0].Params["duration"] != "30d" || *got.Decision.IncidentID != "inc-1" {
 		t.Errorf("actions or incident lost: %+v", got.Decision.Actions)
 	}
-	if got.Enrichment.Feeds[0].Version != "2026-11-22" || len(got.RulesFired) != 1 {
-		t.Errorf("enrichment snapshot or rules lost: %+v %v", got.Enrichment, got.RulesFired)
+	if got.Enrichment.Feeds[0].Version != "2026-11-22" || len(got.Decision.RulesFired) != 1 {
+		t.Errorf("enrichment snapshot or rules lost: %+v %v", got.Enrichment, got.Decision.RulesFired)
 	}
 }
 

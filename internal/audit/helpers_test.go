@@ -49,7 +49,6 @@ func sampleDecision(i int, tenant string, rawSize int) *Decision {
 		Enrichment: Enrichment{At: at, Feeds: []Feed{{Source: "ipsum", AsOf: asOf, Version: "2026-11-22"}}},
 		Versions:   Versions{Engine: "test", Content: "weights-2026.11.1", Policy: "default-3"},
 		Category:   "malware",
-		RulesFired: []string{"critical_asset_p1"},
 		Decision: alert.Decision{
 			AlertID: id, Tenant: tenant, Source: "suricata", Time: at, Title: "ET MALWARE beacon",
 			Verdict: alert.TruePositive, Disposition: alert.Escalate, Severity: alert.SeverityMedium, Priority: alert.P1,
@@ -59,6 +58,7 @@ func sampleDecision(i int, tenant string, rawSize int) *Decision {
 			IncidentID:  &incident,
 			Actions:     []alert.Action{{Type: "block_ip", Target: "203.0.113.9", Risk: alert.RiskHigh, RequiresApproval: true, Status: alert.ActionRecorded, Params: map[string]string{"duration": "30d", "b": "1"}}},
 			Reasoning:   "malicious destination on a critical asset",
+			RulesFired:  []string{"critical_asset_p1"},
 		},
 	}
 }

@@ -129,13 +129,12 @@ type Decision struct {
 	Versions   Versions   `json:"versions"`
 	// Category is the scoring category the weights chose.
 	Category string `json:"category,omitempty"`
-	// RulesFired are the business rules that fired, in policy order; never
-	// null, so "no rule fired" is recorded as [].
-	RulesFired []string `json:"rules_fired"`
-	// RuleErrors name the rules that could not be evaluated.
+	// RuleErrors name the business rules that could not be evaluated; the
+	// rules that fired are in Decision.RulesFired.
 	RuleErrors []string `json:"rule_errors,omitempty"`
 	// Decision is the output: verdict, disposition, score, factors,
-	// observables with findings, techniques, incident and actions.
+	// observables with findings, techniques, incident, actions and the
+	// rules fired.
 	Decision alert.Decision `json:"decision"`
 }
 
