@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -12,6 +13,8 @@ import (
 type Memory struct {
 	mu      sync.RWMutex
 	entries []Entry
+	// unsorted is set when Tamper left the entries out of Seq order.
+	unsorted bool
 }
 
 var (
@@ -62,10 +65,16 @@ func (m *Memory) read(ctx context.Context, keep func(*Entry) bool, fromSeq int64
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	// Entries are kept in append order, which is Seq order unless a test
-	// tampered with them (Tamper); scan rather than search so a tampered
+	// tampered with them (Tamper); then scan from the start, so a tampered
 	// order is returned as stored.
+	start := 0
+	if !m.unsorted {
+		start, _ = slices.BinarySearchFunc(m.entries, fromSeq+1, func(e Entry, seq int64) int {
+			return cmp.Compare(e.Seq, seq)
+		})
+	}
 	var out []Entry
-	for i := range m.entries {
+	for i := start; i < len(m.entries); i++ {
 		e := &m.entries[i]
 		if e.Seq > fromSeq && keep(e) {
 			out = append(out, cloneEntry(*e))
@@ -84,6 +93,7 @@ func (m *Memory) Tamper(edit func([]Entry) []Entry) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.entries = edit(m.entries)
+	m.unsorted = !slices.IsSortedFunc(m.entries, func(a, b Entry) int { return cmp.Compare(a.Seq, b.Seq) })
 }
 
 func cloneEntry(e Entry) Entry {
