@@ -71,11 +71,12 @@ func (e *Engine) conclude(p *Prepared, s *Session) alert.Decision {
 	notes = append(notes, out.Reasons...)
 	notes = append(notes, out.Errors...)
 
+	ra := e.responseAsset(ts.cfg, a, p.score.Asset)
 	d.Actions = e.playbooks.Propose(respond.Input{
 		Category:    sr.Category,
 		Alert:       a,
 		Observables: p.Observables,
-		Asset:       respond.Asset{Name: p.score.Asset.Name, Criticality: p.score.Asset.Criticality, Tags: p.score.Asset.Tags},
+		Asset:       respond.Asset{Name: ra.Name, Criticality: ra.Criticality, Tags: ra.Tags},
 		User:        respond.User{Name: p.score.User.Name, VIP: p.score.User.VIP, Role: p.score.User.Role},
 		Mode:        string(ts.policy.Mode),
 		Disposition: d.Disposition,

@@ -68,6 +68,36 @@ func (e *Engine) assetContext(t *config.Tenant, a *alert.Alert, obs []alert.Obse
 	return score.AssetContext{Name: best.Name, Criticality: best.Criticality, Tags: best.Tags}
 }
 
+// responseAsset is the asset that containment acts on: the most critical
+// inventory asset among the alert's own hosts and source endpoints, since
+// an attack is stopped where it comes from or runs, never by cutting off a
+// server it merely reached; only when neither is in the inventory (an
+// inbound attack from outside) does it fall back to the scoring asset.
+func (e *Engine) responseAsset(t *config.Tenant, a *alert.Alert, scoring score.AssetContext) score.AssetContext {
+	var best config.Asset
+	found := false
+	consider := func(key string) {
+		if key == "" {
+			return
+		}
+		if as, ok := t.Asset(key); ok && (!found || criticalityRank(as.Criticality) > criticalityRank(best.Criticality)) {
+			best, found = as, true
+		}
+	}
+	for _, h := range a.Entities.Hosts {
+		consider(h.Name)
+		consider(h.IP)
+	}
+	for _, ep := range a.Entities.Src {
+		consider(ep.Hostname)
+		consider(ep.IP)
+	}
+	if !found {
+		return scoring
+	}
+	return score.AssetContext{Name: best.Name, Criticality: best.Criticality, Tags: best.Tags}
+}
+
 // recipientWorkstation finds, for an email alert that names no known host,
 // the machine the message would be opened on: the most critical inventory
 // asset tagged workstation or laptop whose owner is a recipient's identity

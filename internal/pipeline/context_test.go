@@ -72,3 +72,40 @@ func TestUserContextAuthFailureOnly(t *testing.T) {
 		})
 	}
 }
+
+func TestResponseAsset(t *testing.T) {
+	e := &Engine{}
+	tn := &config.Tenant{ID: "t1", Assets: []config.Asset{
+		{Name: "mkt-ws-12", IPs: []string{"10.0.7.21"}, Criticality: "medium", Tags: []string{"workstation"}},
+		{Name: "dc01", IPs: []string{"10.0.0.10"}, Criticality: "critical", Tags: []string{"domain_controller"}},
+		{Name: "web-prod-01", IPs: []string{"10.0.1.20"}, Criticality: "high"},
+	}}
+	ep := func(ip string) []alert.Endpoint { return []alert.Endpoint{{IP: ip}} }
+	tests := []struct {
+		name      string
+		a         alert.Alert
+		wantScore string
+		want      string
+	}{
+		{"lateral movement contains the source, not the server reached",
+			alert.Alert{Entities: alert.Entities{Hosts: []alert.Host{{Name: "mkt-ws-12"}}, Src: ep("10.0.7.21"), Dst: ep("10.0.0.10")}},
+			"dc01", "mkt-ws-12"},
+		{"network alert from an internal source",
+			alert.Alert{Entities: alert.Entities{Src: ep("10.0.7.21"), Dst: ep("10.0.0.10")}}, "dc01", "mkt-ws-12"},
+		{"inbound attack falls back to the target",
+			alert.Alert{Entities: alert.Entities{Src: ep("192.42.116.17"), Dst: ep("10.0.1.20")}}, "web-prod-01", "web-prod-01"},
+		{"alert on the host itself",
+			alert.Alert{Entities: alert.Entities{Hosts: []alert.Host{{Name: "web-prod-01"}}, Src: ep("192.42.116.17")}}, "web-prod-01", "web-prod-01"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc := e.assetContext(tn, &tt.a, nil)
+			if sc.Name != tt.wantScore {
+				t.Errorf("scoring asset %q, want %q", sc.Name, tt.wantScore)
+			}
+			if got := e.responseAsset(tn, &tt.a, sc).Name; got != tt.want {
+				t.Errorf("response asset %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
