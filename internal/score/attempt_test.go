@@ -38,3 +38,14 @@ func TestAuthFailureOnly(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkAuthFailureOnly(b *testing.B) {
+	a := &alert.Alert{Title: "sshd: brute force trying to get access to the system. Authentication failed.",
+		Rule: alert.Rule{ID: "5763", Tags: []string{"syslog", "sshd", "authentication_failures"}}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if !AuthFailureOnly(a) {
+			b.Fatal("not an attempt")
+		}
+	}
+}
