@@ -36,6 +36,7 @@ func commands() map[string]command {
 		"config":  {"configuration: validate FILE, defaults", runConfig},
 		"dataset": {"convert public labelled data sets (ait-ads) into native alerts", runDataset},
 		"policy":  {"business rules: test [FILE], dry-run against stored history", runPolicy},
+		"audit":   {"tamper-evident audit trail: verify, export", runAudit},
 		"version": {"print the version", runVersion},
 	}
 }

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/winnow-soc/winnow/alert"
+	"github.com/winnow-soc/winnow/internal/audit"
 	"github.com/winnow-soc/winnow/internal/config"
 	"github.com/winnow-soc/winnow/internal/pipeline"
 	"github.com/winnow-soc/winnow/internal/store"
@@ -16,10 +18,17 @@ import (
 // historyWindow is how far back a restarted engine replays stored alerts.
 const historyWindow = 30 * 24 * time.Hour
 
-// persistence writes a triage run's decisions and incidents to a store.
+// auditBatch is how many audit records are chained per storage transaction.
+const auditBatch = 256
+
+// persistence writes a triage run's decisions, incidents and audit records
+// to a store.
 type persistence struct {
-	st store.Store
-	w  *store.Writer
+	st      *store.SQLite
+	w       *store.Writer
+	chain   *audit.Chain
+	pending []audit.Record
+	content string // weights/content version for the audit records
 }
 
 func openPersistence(ctx context.Context, path string) (*persistence, error) {
@@ -27,7 +36,12 @@ func openPersistence(ctx context.Context, path string) (*persistence, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	return &persistence{st: st, w: store.NewWriter(st, 512, 200*time.Millisecond)}, nil
+	chain, err := audit.NewChain(ctx, audit.NewStoreLog(st))
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("open audit chain in %s: %w", path, err)
+	}
+	return &persistence{st: st, w: store.NewWriter(st, 512, 200*time.Millisecond), chain: chain}, nil
 }
 
 // replay feeds every tenant's stored alerts of the last 30 days (before the
@@ -69,14 +83,71 @@ func (p *persistence) replay(ctx context.Context, cfg *config.Config, sess *pipe
 	return n, nil
 }
 
-// add queues one decided alert.
-func (p *persistence) add(ctx context.Context, a *alert.Alert, d *alert.Decision) error {
-	return p.w.Add(ctx, store.Item{Alert: *a, Decision: *d})
+// add queues one decided alert and its audit record.
+func (p *persistence) add(ctx context.Context, pr *pipeline.Prepared, d *alert.Decision) error {
+	if err := p.w.Add(ctx, store.Item{Alert: pr.Alert, Decision: *d}); err != nil {
+		return err
+	}
+	p.pending = append(p.pending, auditRecord(pr, d, p.content))
+	if len(p.pending) >= auditBatch {
+		return p.flushAudit(ctx)
+	}
+	return nil
 }
 
-// close flushes the queued decisions, then saves the session's incidents.
+func (p *persistence) flushAudit(ctx context.Context) error {
+	if len(p.pending) == 0 {
+		return nil
+	}
+	_, err := p.chain.AppendBatch(ctx, p.pending)
+	p.pending = p.pending[:0]
+	if err != nil {
+		return fmt.Errorf("append audit records: %w", err)
+	}
+	return nil
+}
+
+// auditRecord is the replayable record of one decision: the input's hash
+// and payload, the normalised alert, the context the score and rules saw,
+// the feeds' ages and the content version, and the decision itself.
+func auditRecord(pr *pipeline.Prepared, d *alert.Decision, content string) audit.Record {
+	asset, user := pr.Asset(), pr.User()
+	var feeds []audit.Feed
+	seen := map[string]bool{}
+	for _, o := range d.Observables {
+		for _, f := range o.Findings {
+			if f.AsOf != nil && !seen[f.Source] {
+				seen[f.Source] = true
+				feeds = append(feeds, audit.Feed{Source: f.Source, AsOf: *f.AsOf})
+			}
+		}
+	}
+	slices.SortFunc(feeds, func(a, b audit.Feed) int { return strings.Compare(a.Source, b.Source) })
+	return audit.Record{Tenant: d.Tenant, Payload: &audit.Decision{
+		InputHash: audit.InputHash(pr.Alert.Raw),
+		Alert:     pr.Alert,
+		Context: audit.Context{
+			Asset:     audit.Asset{Name: asset.Name, Criticality: asset.Criticality, Tags: asset.Tags},
+			User:      audit.User{Name: user.Name, VIP: user.VIP, Role: user.Role},
+			OffHours:  pr.OffHours(),
+			LocalTime: pr.LocalTime(),
+			Mode:      pr.Mode(),
+		},
+		Enrichment: audit.Enrichment{At: time.Now().UTC(), Feeds: feeds},
+		Versions:   audit.Versions{Engine: Version, Content: content},
+		Category:   pr.Category,
+		RuleErrors: pr.RuleErrors,
+		Decision:   *d,
+	}}
+}
+
+// close flushes the queued decisions and audit records, then saves the
+// session's incidents.
 func (p *persistence) close(ctx context.Context, cfg *config.Config, sess *pipeline.Session) error {
 	err := p.w.Close(ctx)
+	if aerr := p.flushAudit(ctx); err == nil {
+		err = aerr
+	}
 	if err == nil {
 		for _, t := range cfg.Tenants {
 			for _, inc := range sess.Incidents(t.ID) {

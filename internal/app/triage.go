@@ -111,7 +111,8 @@ func runTriage(ctx context.Context, e *env, args []string) int {
 		},
 	}
 	if db != nil {
-		r.Sink = func(a *alert.Alert, d *alert.Decision) error { return db.add(ctx, a, d) }
+		db.content = eng.ContentVersion()
+		r.Sink = func(p *pipeline.Prepared, d *alert.Decision) error { return db.add(ctx, p, d) }
 	}
 	stats, err := r.Run(ctx, inputs, out)
 	if ferr := out.Flush(); err == nil && ferr != nil {

@@ -68,6 +68,7 @@ func (e *Engine) conclude(p *Prepared, s *Session) alert.Decision {
 		d.Priority = out.Priority
 	}
 	d.EscalateTo, d.Notify = out.EscalateTo, out.Notify
+	p.Category, p.RuleErrors = sr.Category, out.Errors
 	notes = append(notes, out.Reasons...)
 	notes = append(notes, out.Errors...)
 

@@ -142,9 +142,29 @@ type Prepared struct {
 	Alert       alert.Alert
 	Observables []alert.Observable
 	Techniques  []alert.Technique
-	tenant      *tenantState
-	score       score.Input
+	// Category and RuleErrors are filled when the alert is decided: the
+	// scoring category the weights chose and the business rules that could
+	// not be evaluated (for the audit record).
+	Category   string
+	RuleErrors []string
+	tenant     *tenantState
+	score      score.Input
 }
+
+// Asset is the inventory context the score and the rules saw.
+func (p *Prepared) Asset() score.AssetContext { return p.score.Asset }
+
+// User is the identity context the score and the rules saw.
+func (p *Prepared) User() score.UserContext { return p.score.User }
+
+// OffHours reports whether the alert fell outside the tenant's business hours.
+func (p *Prepared) OffHours() bool { return p.score.OffHours }
+
+// LocalTime is the alert time in the tenant's zone, as the score wrote it.
+func (p *Prepared) LocalTime() string { return p.score.LocalTime }
+
+// Mode is the tenant's deployment mode.
+func (p *Prepared) Mode() string { return string(p.tenant.policy.Mode) }
 
 // Prepare runs the stateless stages on one normalised alert. It is pure and
 // safe for concurrent use: the Runner calls it on all cores. An alert whose

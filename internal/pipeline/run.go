@@ -60,7 +60,7 @@ type Runner struct {
 	// Sink, when set, receives every decision in input order with its
 	// alert, before the decision is written (persistence, audit). An error
 	// stops the run.
-	Sink func(a *alert.Alert, d *alert.Decision) error
+	Sink func(p *Prepared, d *alert.Decision) error
 }
 
 // sequential reports whether decisions are finished in the ordered loop
@@ -249,7 +249,7 @@ func (r *Runner) finishBatch(b *batch) error {
 				d = r.Engine.conclude(p, nil)
 			}
 			if r.Sink != nil {
-				if err := r.Sink(&p.Alert, &d); err != nil {
+				if err := r.Sink(p, &d); err != nil {
 					return fmt.Errorf("store decision: %w", err)
 				}
 			}
