@@ -25,6 +25,7 @@ func TestOffline(t *testing.T) {
 		{Type: alert.IPv4, Value: "192.42.116.17", Findings: []alert.Finding{prior}},
 		{Type: alert.IPv4, Value: "198.51.100.1"},
 		{Type: alert.Domain, Value: "example.org"},
+		{Type: alert.IPv4, Value: "192.42.116.17", Class: "private"}, // as if it were ours
 	}
 	NewOffline(store).Enrich(obs)
 	if got := obs[0].Findings; len(got) != 2 || got[0].Source != "earlier" || got[1].Source != "ipsum" || got[1].Reputation != alert.Malicious {
@@ -32,6 +33,9 @@ func TestOffline(t *testing.T) {
 	}
 	if len(obs[1].Findings) != 0 || len(obs[2].Findings) != 0 {
 		t.Errorf("unlisted observables got findings: %+v %+v", obs[1].Findings, obs[2].Findings)
+	}
+	if len(obs[3].Findings) != 0 {
+		t.Errorf("an internal observable was looked up in public feeds: %+v", obs[3].Findings)
 	}
 	// A nil store means no intel, not a crash.
 	empty := []alert.Observable{{Type: alert.IPv4, Value: "192.42.116.17"}}
