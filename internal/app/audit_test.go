@@ -46,6 +46,17 @@ func TestAuditTrail(t *testing.T) {
 		t.Fatalf("export of another tenant leaked records: %q", other.stdout)
 	}
 
+	// Every decision replays from its record to the same output under the
+	// same configuration, and differs under another one.
+	if r := runMain(t, "", "audit", "replay", "--db", db, "--config", cfg); r.code != ExitOK || !strings.Contains(r.stdout, "3 decisions replayed, 0 differ") {
+		t.Fatalf("replay: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	strict := filepath.Join(t.TempDir(), "strict.yaml")
+	writeFile(t, strict, strings.Replace(mustRead(t, cfg), "mode: assisted", "mode: assisted\n    thresholds: { escalate: 20, investigate: 10, review: 5, auto_close_below: 1 }", 1))
+	if r := runMain(t, "", "audit", "replay", "--db", db, "--config", strict); r.code != ExitRejected || !strings.Contains(r.stdout, "replay differs") {
+		t.Fatalf("replay under other thresholds: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
 	// A second run appends to the same chain; the first head still anchors it.
 	if r := runMain(t, "", "triage", "--config", cfg, "--db", db, alerts); r.code != ExitOK {
 		t.Fatalf("second triage: exit %d: %s", r.code, r.stderr)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/winnow-soc/winnow/alert"
@@ -88,7 +87,7 @@ func (p *persistence) add(ctx context.Context, pr *pipeline.Prepared, d *alert.D
 	if err := p.w.Add(ctx, store.Item{Alert: pr.Alert, Decision: *d}); err != nil {
 		return err
 	}
-	p.pending = append(p.pending, auditRecord(pr, d, p.content))
+	p.pending = append(p.pending, pipeline.AuditRecord(pr, d, Version, p.content))
 	if len(p.pending) >= auditBatch {
 		return p.flushAudit(ctx)
 	}
@@ -105,40 +104,6 @@ func (p *persistence) flushAudit(ctx context.Context) error {
 		return fmt.Errorf("append audit records: %w", err)
 	}
 	return nil
-}
-
-// auditRecord is the replayable record of one decision: the input's hash
-// and payload, the normalised alert, the context the score and rules saw,
-// the feeds' ages and the content version, and the decision itself.
-func auditRecord(pr *pipeline.Prepared, d *alert.Decision, content string) audit.Record {
-	asset, user := pr.Asset(), pr.User()
-	var feeds []audit.Feed
-	seen := map[string]bool{}
-	for _, o := range d.Observables {
-		for _, f := range o.Findings {
-			if f.AsOf != nil && !seen[f.Source] {
-				seen[f.Source] = true
-				feeds = append(feeds, audit.Feed{Source: f.Source, AsOf: *f.AsOf})
-			}
-		}
-	}
-	slices.SortFunc(feeds, func(a, b audit.Feed) int { return strings.Compare(a.Source, b.Source) })
-	return audit.Record{Tenant: d.Tenant, Payload: &audit.Decision{
-		InputHash: audit.InputHash(pr.Alert.Raw),
-		Alert:     pr.Alert,
-		Context: audit.Context{
-			Asset:     audit.Asset{Name: asset.Name, Criticality: asset.Criticality, Tags: asset.Tags},
-			User:      audit.User{Name: user.Name, VIP: user.VIP, Role: user.Role},
-			OffHours:  pr.OffHours(),
-			LocalTime: pr.LocalTime(),
-			Mode:      pr.Mode(),
-		},
-		Enrichment: audit.Enrichment{At: time.Now().UTC(), Feeds: feeds},
-		Versions:   audit.Versions{Engine: Version, Content: content},
-		Category:   pr.Category,
-		RuleErrors: pr.RuleErrors,
-		Decision:   *d,
-	}}
 }
 
 // close flushes the queued decisions and audit records, then saves the

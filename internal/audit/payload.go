@@ -109,6 +109,29 @@ type Context struct {
 	// Prevalence is how often the alert's entities were seen before, as the
 	// history stage reported it to the score.
 	Prevalence int `json:"prevalence,omitempty"`
+	// State is what the stateful stages (history, correlation) contributed,
+	// so that replay needs no history.
+	State *State `json:"state,omitempty"`
+}
+
+// State is the contribution of the stateful stages to one decision.
+type State struct {
+	HistoryFactors     []alert.Factor `json:"history_factors,omitempty"`
+	HistorySummary     string         `json:"history_summary,omitempty"`
+	CorrelationFactors []alert.Factor `json:"correlation_factors,omitempty"`
+	CorrelationReasons []string       `json:"correlation_reasons,omitempty"`
+	// Incident is the incident as the business rules saw it.
+	Incident      *IncidentState `json:"incident,omitempty"`
+	Burst         bool           `json:"burst,omitempty"`
+	Reinvestigate []string       `json:"reinvestigate,omitempty"`
+}
+
+// IncidentState is an incident as the business rules saw it.
+type IncidentState struct {
+	ID    string   `json:"id"`
+	Kinds []string `json:"kinds,omitempty"`
+	Size  int      `json:"size"`
+	Score int      `json:"score"`
 }
 
 // Decision is the payload of a decision record. Replay re-runs the scoring,

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/winnow-soc/winnow/alert"
+	"github.com/winnow-soc/winnow/internal/audit"
 	"github.com/winnow-soc/winnow/internal/classify"
 	"github.com/winnow-soc/winnow/internal/correlate"
 	"github.com/winnow-soc/winnow/internal/decide"
@@ -15,47 +16,65 @@ import (
 // conclude runs the deciding stages on a prepared alert: history (with a
 // session), score, correlation (with a session), classification, business
 // rules and playbooks. Without a session it is pure and concurrent-safe;
-// with one it must be called in input order.
+// with one it must be called in input order. What the stateful stages
+// contributed is kept in p.State for the audit record.
 func (e *Engine) conclude(p *Prepared, s *Session) alert.Decision {
 	a := &p.Alert
 	ts := p.tenant
 	loc := ts.cfg.Location()
-	var notes []string
-
-	sr := e.weights.Score(&p.score)
+	base := e.weights.Score(&p.score)
+	var st audit.State
 	if s != nil {
 		ha := s.history.Assess(a, p.Observables, loc)
-		sr = addFactors(sr, ha.Factors)
-		if ha.Summary != "" {
-			notes = append(notes, ha.Summary)
-		}
-	}
-	classifyIn := classify.Input{Score: sr, Alert: a, Observables: p.Observables, Asset: p.score.Asset, User: p.score.User}
-	cr := classify.Classify(ts.policy, &classifyIn)
+		st.HistoryFactors, st.HistorySummary = ha.Factors, ha.Summary
 
-	var inc *alert.Incident
-	var reinvestigate []string
-	burst := false
-	if s != nil {
+		// Correlation needs the preliminary judgement; the final one is
+		// made by finalize with every factor.
+		sr := addFactors(base, ha.Factors)
+		cr := classify.Classify(ts.policy, &classify.Input{Score: sr, Alert: a, Observables: p.Observables, Asset: p.score.Asset, User: p.score.User})
 		res := s.corr.Add(correlate.Event{Alert: a, Observables: p.Observables, Techniques: p.Techniques,
 			Score: sr.Score, Disposition: cr.Disposition, Verdict: cr.Verdict})
+		st.CorrelationFactors = res.Factors
 		if len(res.Factors) > 0 {
 			sr = addFactors(sr, res.Factors)
-			classifyIn.Score = sr
-			cr = classify.Classify(ts.policy, &classifyIn)
+			cr = classify.Classify(ts.policy, &classify.Input{Score: sr, Alert: a, Observables: p.Observables, Asset: p.score.Asset, User: p.score.User})
 		}
 		upd := s.corr.Update(a.Tenant, a.ID, sr.Score, cr.Disposition, cr.Verdict)
-		inc = res.Incident
+		inc := res.Incident
 		if upd.Incident != nil {
 			inc = upd.Incident
 		}
-		burst = res.Burst || upd.Burst
-		notes = append(append(notes, res.Reasons...), upd.Reasons...)
-		reinvestigate = append(append(reinvestigate, res.Reinvestigate...), upd.Reinvestigate...)
+		if inc != nil {
+			st.Incident = &audit.IncidentState{ID: inc.ID, Kinds: inc.Kinds, Size: len(inc.Alerts), Score: inc.Score}
+		}
+		st.Burst = res.Burst || upd.Burst
+		st.CorrelationReasons = append(append(st.CorrelationReasons, res.Reasons...), upd.Reasons...)
+		st.Reinvestigate = append(append(st.Reinvestigate, res.Reinvestigate...), upd.Reinvestigate...)
 	}
+	d := e.finalize(p, base, &st)
+	p.State = &st
+	if s != nil {
+		s.history.Record(a, p.Observables, &d, loc)
+	}
+	return d
+}
+
+// finalize turns the stateless score and the stateful contributions into
+// the decision: classification, business rules, playbooks and reasoning. It
+// is pure, so that a decision replays from its audit record.
+func (e *Engine) finalize(p *Prepared, base score.Result, st *audit.State) alert.Decision {
+	a := &p.Alert
+	ts := p.tenant
+	sr := addFactors(addFactors(base, st.HistoryFactors), st.CorrelationFactors)
+	cr := classify.Classify(ts.policy, &classify.Input{Score: sr, Alert: a, Observables: p.Observables, Asset: p.score.Asset, User: p.score.User})
+	var notes []string
+	if st.HistorySummary != "" {
+		notes = append(notes, st.HistorySummary)
+	}
+	notes = append(notes, st.CorrelationReasons...)
 
 	d := decision(p, sr, cr)
-	out := e.rules.Evaluate(e.ruleInput(p, &d, sr.Category, inc, burst))
+	out := e.rules.Evaluate(e.ruleInput(p, &d, sr.Category, st.Incident, st.Burst))
 	d.RulesFired = out.Fired
 	if d.RulesFired == nil {
 		d.RulesFired = []string{}
@@ -81,23 +100,20 @@ func (e *Engine) conclude(p *Prepared, s *Session) alert.Decision {
 		User:        respond.User{Name: p.score.User.Name, VIP: p.score.User.VIP, Role: p.score.User.Role},
 		Mode:        string(ts.policy.Mode),
 		Disposition: d.Disposition,
-		InIncident:  inc != nil,
+		InIncident:  st.Incident != nil,
 	})
 	d.Actions = mergeActions(d.Actions, out.Actions)
-	if inc != nil {
-		id := inc.ID
+	if st.Incident != nil {
+		id := st.Incident.ID
 		d.IncidentID = &id
 	}
-	d.Reinvestigate = reinvestigate
+	d.Reinvestigate = st.Reinvestigate
 	d.Reasoning = reasoning(cr.Reasoning, notes, respond.Summary(string(ts.policy.Mode), d.Disposition, d.Actions))
-	if s != nil {
-		s.history.Record(a, p.Observables, &d, loc)
-	}
 	return d
 }
 
 // ruleInput is what the business rules see of one decided alert.
-func (e *Engine) ruleInput(p *Prepared, d *alert.Decision, category string, inc *alert.Incident, burst bool) *decide.Input {
+func (e *Engine) ruleInput(p *Prepared, d *alert.Decision, category string, inc *audit.IncidentState, burst bool) *decide.Input {
 	in := &decide.Input{
 		Alert:       decide.AlertOf(&p.Alert),
 		Score:       d.Score,
@@ -107,7 +123,7 @@ func (e *Engine) ruleInput(p *Prepared, d *alert.Decision, category string, inc 
 		Asset:       decide.Asset{Name: p.score.Asset.Name, Criticality: p.score.Asset.Criticality, Tags: p.score.Asset.Tags},
 		User:        decide.User{Name: p.score.User.Name, VIP: p.score.User.VIP, Role: p.score.User.Role},
 		Observables: decide.ObservablesOf(p.Observables),
-		Incident:    decide.IncidentOf(inc),
+		Incident:    ruleIncident(inc),
 		Mode:        string(p.tenant.policy.Mode),
 		Tenant:      p.Alert.Tenant,
 		Hour:        p.Alert.Time.In(p.tenant.cfg.Location()).Hour(),
@@ -124,6 +140,15 @@ func (e *Engine) ruleInput(p *Prepared, d *alert.Decision, category string, inc 
 		}
 	}
 	return in
+}
+
+// ruleIncident is the incident as the rules see it: its kinds say whether
+// it is a burst or a kill chain.
+func ruleIncident(inc *audit.IncidentState) decide.Incident {
+	if inc == nil {
+		return decide.Incident{}
+	}
+	return decide.IncidentOf(&alert.Incident{ID: inc.ID, Kinds: inc.Kinds, Score: inc.Score, Alerts: make([]string, inc.Size)})
 }
 
 // addFactors appends factors to a score result and recomputes the total,

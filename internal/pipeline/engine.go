@@ -8,6 +8,7 @@ import (
 
 	"github.com/winnow-soc/winnow/alert"
 	"github.com/winnow-soc/winnow/internal/attack"
+	"github.com/winnow-soc/winnow/internal/audit"
 	"github.com/winnow-soc/winnow/internal/classify"
 	"github.com/winnow-soc/winnow/internal/config"
 	"github.com/winnow-soc/winnow/internal/decide"
@@ -147,8 +148,10 @@ type Prepared struct {
 	// not be evaluated (for the audit record).
 	Category   string
 	RuleErrors []string
-	tenant     *tenantState
-	score      score.Input
+	// State is what the stateful stages contributed, for the audit record.
+	State  *audit.State
+	tenant *tenantState
+	score  score.Input
 }
 
 // Asset is the inventory context the score and the rules saw.
@@ -274,4 +277,40 @@ func (e *Engine) techniqueInfo(techs []alert.Technique) []score.TechniqueInfo {
 		}
 	}
 	return out
+}
+
+// Replay decides an audited alert again from its record: the recorded
+// alert, its enriched observables (the enrichment snapshot), techniques,
+// inventory context and the stateful stages' contributions go through
+// scoring, classification, business rules and playbooks. Under the same
+// configuration and content versions the result equals the recorded
+// decision byte for byte; a difference shows what changed.
+func (e *Engine) Replay(rec *audit.Decision) (alert.Decision, error) {
+	a := rec.Alert
+	if rec.Raw != nil {
+		a.Raw = rec.Raw
+	}
+	ts, ok := e.tenants[a.Tenant]
+	if !ok {
+		return alert.Decision{}, fmt.Errorf("unknown tenant %q", a.Tenant)
+	}
+	p := &Prepared{Alert: a, Observables: rec.Decision.Observables, Techniques: rec.Decision.Techniques, tenant: ts}
+	if len(p.Techniques) == 0 {
+		p.Techniques = nil
+	}
+	c := rec.Context
+	p.score = score.Input{
+		Alert:       &p.Alert,
+		Observables: p.Observables,
+		Techniques:  e.techniqueInfo(p.Techniques),
+		Asset:       score.AssetContext{Name: c.Asset.Name, Criticality: c.Asset.Criticality, Tags: c.Asset.Tags},
+		User:        score.UserContext{Name: c.User.Name, VIP: c.User.VIP, Role: c.User.Role},
+		OffHours:    c.OffHours,
+		LocalTime:   c.LocalTime,
+	}
+	var st audit.State
+	if c.State != nil {
+		st = *c.State
+	}
+	return e.finalize(p, e.weights.Score(&p.score), &st), nil
 }

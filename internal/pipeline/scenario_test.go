@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/winnow-soc/winnow/alert"
+	"github.com/winnow-soc/winnow/internal/audit"
 	"github.com/winnow-soc/winnow/internal/config"
 	"github.com/winnow-soc/winnow/internal/intel"
 )
@@ -87,7 +88,13 @@ func TestScenarios(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := &Runner{Engine: eng, Session: sess, Workers: 2, OnReject: func(rj Rejection) { rejected = append(rejected, rj) }}
+			// Every decision is also audited and replayed from its record.
+			var records []audit.Record
+			r := &Runner{Engine: eng, Session: sess, Workers: 2, OnReject: func(rj Rejection) { rejected = append(rejected, rj) },
+				Sink: func(p *Prepared, d *alert.Decision) error {
+					records = append(records, AuditRecord(p, d, "test", eng.ContentVersion()))
+					return nil
+				}}
 			var ins []Input
 			for _, p := range inputs {
 				f, err := os.Open(p)
@@ -240,5 +247,34 @@ func checkGolden(t *testing.T, path string, got []byte) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("output differs from %s (UPDATE_GOLDEN=1 to accept after review)\ngot:\n%s", path, got)
+	}
+}
+
+// checkReplay encodes an audit record as the chain stores it, decodes it
+// and replays it: the decision must come back byte for byte.
+func checkReplay(t *testing.T, eng *Engine, rec audit.Record) {
+	t.Helper()
+	mem := &audit.Memory{}
+	chain, err := audit.NewChain(context.Background(), mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entry, err := chain.Append(context.Background(), rec)
+	if err != nil {
+		t.Fatalf("audit append: %v", err)
+	}
+	pl, err := audit.Decode(entry.Kind, entry.Payload)
+	if err != nil {
+		t.Fatalf("audit decode: %v", err)
+	}
+	stored := pl.(*audit.Decision)
+	got, err := eng.Replay(stored)
+	if err != nil {
+		t.Fatalf("replay %s: %v", stored.Decision.AlertID, err)
+	}
+	want, _ := json.Marshal(stored.Decision)
+	have, _ := json.Marshal(got)
+	if !bytes.Equal(want, have) {
+		t.Errorf("replay of %s differs:\nrecorded %s\nreplayed %s", stored.Decision.AlertID, want, have)
 	}
 }
