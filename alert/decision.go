@@ -106,6 +106,9 @@ type Decision struct {
 	EscalateTo string `json:"escalate_to,omitempty"`
 	// Notify lists the channels a rule asks to notify.
 	Notify []string `json:"notify,omitempty"`
+	// Relations is the graph of observables enrichment found (IP to domain
+	// to certificate to ASN), kept with the decision.
+	Relations []Relation `json:"relations,omitempty"`
 	// Reinvestigate lists earlier alerts that this one's incident flagged
 	// for re-investigation (they were auto-closed or judged false positive).
 	Reinvestigate []string `json:"reinvestigate,omitempty"`

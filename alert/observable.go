@@ -1,6 +1,9 @@
 package alert
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // ObservableType names the kind of an observable.
 type ObservableType string
@@ -71,4 +74,16 @@ type Finding struct {
 	LastSeen  *time.Time `json:"last_seen,omitempty"`
 	// AsOf is when the source's data was produced (the feed's age).
 	AsOf *time.Time `json:"as_of,omitempty"`
+	// Raw is the provider's response for this observable. Online
+	// enrichment keeps it in the cache; the decision output omits it.
+	Raw json.RawMessage `json:"raw,omitempty"`
+}
+
+// Relation links two observables, as enrichment found them (an IP resolves
+// to a domain, a domain presents a certificate, an IP belongs to an ASN).
+type Relation struct {
+	From   string `json:"from"` // "type:value"
+	To     string `json:"to"`   // "type:value"
+	Kind   string `json:"kind"` // "resolves_to", "belongs_to", "presents", "hosts", ...
+	Source string `json:"source"`
 }
