@@ -1,9 +1,11 @@
 package normalize
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // The member and element scanners shared by the crowdstrike,
@@ -214,4 +216,48 @@ func crowdstrikeTexts(v []byte, dst *texts) error {
 	})
 	*dst = out
 	return err
+}
+
+// crowdstrikeField returns the name among names that encoding/json would
+// decode the member key into, or "" for none: an exact match, else a match
+// under Unicode simple case folding, as encoding/json accepts ("SRC_IP",
+// and "ſrc_ip" with a long s, both fill src_ip). Decoders that stand in
+// for encoding/json use it for keys their fast path does not know.
+func crowdstrikeField(key []byte, names []string) string {
+	for _, n := range names {
+		if string(key) == n {
+			return n
+		}
+	}
+	ascii := true
+	for _, c := range key {
+		if c >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	for _, n := range names {
+		// An ASCII key folds onto an ASCII name only at equal length.
+		if (!ascii || len(key) == len(n)) && bytes.EqualFold(key, []byte(n)) {
+			return n
+		}
+	}
+	return ""
+}
+
+// errJSONType reports a member whose JSON type the decoder cannot store,
+// where encoding/json would fail with an UnmarshalTypeError.
+func errJSONType(key string, v []byte) error {
+	kind := "number"
+	switch v[0] {
+	case '"':
+		kind = "string"
+	case '[':
+		kind = "array"
+	case '{':
+		kind = "object"
+	case 't', 'f':
+		kind = "bool"
+	}
+	return fmt.Errorf("cannot decode a JSON %s as %s", kind, key)
 }
