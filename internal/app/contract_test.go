@@ -24,7 +24,7 @@ var decisionKeys = []string{
 }
 
 // optionalKeys may follow decisionKeys, in this order, when set.
-var optionalKeys = []string{"escalate_to", "notify", "reinvestigate"}
+var optionalKeys = []string{"escalate_to", "notify", "relations", "reinvestigate"}
 
 // topLevelKeys returns the keys of a JSON object in the order written.
 func topLevelKeys(line []byte) ([]string, error) {
