@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"unicode/utf8"
 )
 
@@ -123,7 +124,9 @@ func crowdstrikeSpace(b []byte, i int) int {
 
 // crowdstrikeStringEnd returns the index just past the string starting at
 // b[i] and whether it holds escapes; the index is -1 when the string is
-// unterminated. It tests eight bytes at a time for a quote or backslash.
+// unterminated. It tests eight bytes at a time for a quote or backslash
+// and jumps straight to the first one found, which matters for strings
+// full of escapes such as a Splunk _raw holding a JSON record.
 func crowdstrikeStringEnd(b []byte, i int) (int, bool) {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	esc := false
@@ -132,7 +135,10 @@ func crowdstrikeStringEnd(b []byte, i int) (int, bool) {
 		for j+8 <= len(b) {
 			x := binary.LittleEndian.Uint64(b[j:])
 			q, s := x^('"'*ones), x^('\\'*ones)
-			if ((q-ones)&^q|(s-ones)&^s)&highs != 0 {
+			// The lowest flagged byte is exact: the borrows that can flag
+			// a byte wrongly only run upwards from a true match.
+			if m := ((q-ones)&^q | (s-ones)&^s) & highs; m != 0 {
+				j += bits.TrailingZeros64(m) >> 3
 				break
 			}
 			j += 8
