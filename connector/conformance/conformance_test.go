@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/winnow-soc/winnow/alert"
 	"github.com/winnow-soc/winnow/connector"
 )
@@ -37,7 +39,11 @@ const (
 	foreignHost      flaw = "foreign_host"
 	requestAnyType   flaw = "request_any_type"
 	noSupportForHit  flaw = "no_support_for_hit"
+	leakGoroutine    flaw = "leak_goroutine"
 )
+
+// leakStop releases the goroutines the leakGoroutine flaw starts.
+var leakStop = make(chan struct{})
 
 // fake speaks a tiny protocol: GET {base}/v1/lookup?q=VALUE with X-Key.
 type fake struct {
@@ -60,6 +66,9 @@ func (f *fake) Supports(t alert.ObservableType) bool {
 func (f *fake) Enrich(ctx context.Context, o alert.Observable) ([]alert.Finding, error) {
 	if !f.Supports(o.Type) && f.flaw != requestAnyType {
 		return nil, connector.Errorf(connector.Permanent, "fake: unsupported type %s", o.Type)
+	}
+	if f.flaw == leakGoroutine {
+		go func() { <-leakStop }()
 	}
 	if f.flaw == ignoreContext {
 		ctx = context.Background()
@@ -215,5 +224,23 @@ func TestChecksCatchFlaws(t *testing.T) {
 				t.Errorf("check %s fails the sound enricher too: %v", c.check, sound)
 			}
 		})
+	}
+}
+
+func TestLeakCaught(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
+	if err := checkHit(t, fakeSuite(sound)); err != nil {
+		t.Fatal(err)
+	}
+	if err := leaked(ignore); err != nil {
+		t.Fatalf("a sound enricher leaks: %v", err)
+	}
+	if err := checkHit(t, fakeSuite(leakGoroutine)); err != nil {
+		t.Fatal(err)
+	}
+	err := leaked(ignore)
+	close(leakStop)
+	if err == nil || !strings.Contains(err.Error(), "goroutine leak") {
+		t.Errorf("leaked goroutine not reported: %v", err)
 	}
 }
