@@ -2,7 +2,6 @@ package normalize
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/winnow-soc/winnow/alert"
+	"github.com/winnow-soc/winnow/internal/jsonscan"
 )
 
 // Wazuh alerts.json lines (3.x and 4.x) and wazuh-indexer search hits that
@@ -25,56 +25,68 @@ type wazuhHit struct {
 }
 
 type wazuhRecord struct {
-	ID          text `json:"id"`
-	Timestamp   text `json:"timestamp"`
-	AtTimestamp text `json:"@timestamp"`
-	Rule        struct {
-		ID          text  `json:"id"`
-		Level       text  `json:"level"`
-		Description text  `json:"description"`
-		Groups      texts `json:"groups"`
-		Info        text  `json:"info"`
-		Mitre       struct {
-			ID texts `json:"id"`
-		} `json:"mitre"`
-	} `json:"rule"`
-	Agent struct {
-		ID   text `json:"id"`
-		Name text `json:"name"`
-		IP   text `json:"ip"`
-	} `json:"agent"`
-	Data           wazuhData `json:"data"`
-	FullLog        text      `json:"full_log"`
-	PreviousOutput text      `json:"previous_output"`
-	Syscheck       struct {
-		Path        text `json:"path"`
-		MD5After    text `json:"md5_after"`
-		SHA1After   text `json:"sha1_after"`
-		SHA256After text `json:"sha256_after"`
-	} `json:"syscheck"`
+	ID             text          `json:"id"`
+	Timestamp      text          `json:"timestamp"`
+	AtTimestamp    text          `json:"@timestamp"`
+	Rule           wazuhRule     `json:"rule"`
+	Agent          wazuhAgent    `json:"agent"`
+	Data           wazuhData     `json:"data"`
+	FullLog        text          `json:"full_log"`
+	PreviousOutput text          `json:"previous_output"`
+	Syscheck       wazuhSyscheck `json:"syscheck"`
+}
+
+type wazuhRule struct {
+	ID          text       `json:"id"`
+	Level       text       `json:"level"`
+	Description text       `json:"description"`
+	Groups      texts      `json:"groups"`
+	Info        text       `json:"info"`
+	Mitre       wazuhMitre `json:"mitre"`
+}
+
+type wazuhMitre struct {
+	ID texts `json:"id"`
+}
+
+type wazuhAgent struct {
+	ID   text `json:"id"`
+	Name text `json:"name"`
+	IP   text `json:"ip"`
+}
+
+type wazuhSyscheck struct {
+	Path        text `json:"path"`
+	MD5After    text `json:"md5_after"`
+	SHA1After   text `json:"sha1_after"`
+	SHA256After text `json:"sha256_after"`
 }
 
 // wazuhData is the decoder output. Wazuh sends its values as strings; the
 // EVE fields appear when Wazuh's JSON decoder read a Suricata eve.json line.
 type wazuhData struct {
-	SrcIP    text `json:"srcip"`
-	SrcPort  text `json:"srcport"`
-	DstIP    text `json:"dstip"`
-	DstPort  text `json:"dstport"`
-	SrcUser  text `json:"srcuser"`
-	DstUser  text `json:"dstuser"`
+	SrcIP    text          `json:"srcip"`
+	SrcPort  text          `json:"srcport"`
+	DstIP    text          `json:"dstip"`
+	DstPort  text          `json:"dstport"`
+	SrcUser  text          `json:"srcuser"`
+	DstUser  text          `json:"dstuser"`
+	URL      text          `json:"url"`
+	EveSrcIP text          `json:"src_ip"`
+	EveSport text          `json:"src_port"`
+	EveDstIP text          `json:"dest_ip"`
+	EveDport text          `json:"dest_port"`
+	Alert    wazuhEVEAlert `json:"alert"`
+	HTTP     wazuhEVEHTTP  `json:"http"`
+}
+
+type wazuhEVEAlert struct {
+	Category text `json:"category"`
+}
+
+type wazuhEVEHTTP struct {
+	Hostname text `json:"hostname"`
 	URL      text `json:"url"`
-	EveSrcIP text `json:"src_ip"`
-	EveSport text `json:"src_port"`
-	EveDstIP text `json:"dest_ip"`
-	EveDport text `json:"dest_port"`
-	Alert    struct {
-		Category text `json:"category"`
-	} `json:"alert"`
-	HTTP struct {
-		Hostname text `json:"hostname"`
-		URL      text `json:"url"`
-	} `json:"http"`
 }
 
 func (wazuh) Name() string { return "wazuh" }
@@ -98,22 +110,18 @@ func isWazuh(fs Fields) bool {
 		bytes.Contains(fs.Value("rule"), []byte(`"level"`))
 }
 
+// Normalize validates the record once and reads only the members it needs
+// with the member scanner (wazuhDecode) rather than encoding/json, with the
+// same result, which FuzzWazuhDecode checks.
 func (wazuh) Normalize(raw []byte) (alert.Alert, error) {
-	var hit wazuhHit
-	var r *wazuhRecord
-	if bytes.Contains(raw, []byte(`"_source"`)) {
-		if err := json.Unmarshal(raw, &hit); err != nil {
-			return alert.Alert{}, fmt.Errorf("decode wazuh hit: %w", err)
-		}
-		r = hit.Source
+	if !jsonscan.Valid(raw) {
+		return alert.Alert{}, errors.New("decode wazuh alert: record is not valid JSON")
 	}
-	if r == nil {
-		r = new(wazuhRecord)
-		if err := json.Unmarshal(raw, r); err != nil {
-			return alert.Alert{}, fmt.Errorf("decode wazuh alert: %w", err)
-		}
+	hitID, r, err := wazuhDecode(raw)
+	if err != nil {
+		return alert.Alert{}, err
 	}
-	return r.alert(string(hit.ID), raw)
+	return r.alert(string(hitID), raw)
 }
 
 func (r *wazuhRecord) alert(hitID string, raw []byte) (alert.Alert, error) {
