@@ -107,7 +107,7 @@ func (crowdstrike) Normalize(raw []byte) (alert.Alert, error) {
 		return alert.Alert{}, errors.New("crowdstrike event is not valid JSON")
 	}
 	var r crowdstrikeRecord
-	_, err := crowdstrikeObject(raw, func([]byte, []byte) error { return nil }, func(key []byte) (func(k, v []byte) error, crowdstrikeSub) {
+	_, err := scanObject(raw, func([]byte, []byte) error { return nil }, func(key []byte) (func(k, v []byte) error, scanSub) {
 		switch string(key) {
 		case "metadata":
 			return r.setMetadata, nil
@@ -272,9 +272,9 @@ func (e *crowdstrikeEvent) set(key, v []byte) error {
 	case "ProcessStartTime":
 		t = &e.ProcessStartTime
 	case "FilesWritten":
-		return crowdstrikeElements(v, func(el []byte) error {
+		return scanElements(v, func(el []byte) error {
 			var name, path text
-			err := crowdstrikeMembers(el, func(k, v []byte) error {
+			err := scanMembers(el, func(k, v []byte) error {
 				switch string(k) {
 				case "FileName":
 					return name.UnmarshalJSON(v)

@@ -144,7 +144,7 @@ func (googleSecops) NormalizeAll(raw []byte, emit func(alert.Alert) error) error
 		return emit(a)
 	}
 	i := 0
-	return crowdstrikeElements(d.List, func(el []byte) error {
+	return scanElements(d.List, func(el []byte) error {
 		d, err := googleSecopsDecode(el)
 		a := alert.Alert{}
 		if err == nil {
@@ -161,7 +161,7 @@ func (googleSecops) NormalizeAll(raw []byte, emit func(alert.Alert) error) error
 
 func googleSecopsDecode(raw []byte) (*googleSecopsDetection, error) {
 	d := new(googleSecopsDetection)
-	if _, err := crowdstrikeObject(raw, d.set, d.sub); err != nil {
+	if _, err := scanObject(raw, d.set, d.sub); err != nil {
 		return nil, fmt.Errorf("decode google_secops detection: %w", err)
 	}
 	return d, nil

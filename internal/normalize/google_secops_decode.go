@@ -14,32 +14,32 @@ func (d *googleSecopsDetection) set(key, v []byte) error {
 	case "detectionTime":
 		return d.DetectionTime.UnmarshalJSON(v)
 	case "timeWindow":
-		return crowdstrikeMembers(v, func(k, v []byte) error {
+		return scanMembers(v, func(k, v []byte) error {
 			if string(k) == "endTime" {
 				return d.WindowEnd.UnmarshalJSON(v)
 			}
 			return nil
 		})
 	case "detection":
-		return crowdstrikeElements(v, func(el []byte) error {
+		return scanElements(v, func(el []byte) error {
 			if d.Detection != nil || len(el) == 0 || el[0] != '{' {
 				return nil // Winnow reads the first detection only
 			}
 			d.Detection = new(googleSecopsRule)
-			return crowdstrikeMembers(el, d.Detection.set)
+			return scanMembers(el, d.Detection.set)
 		})
 	case "event":
 		return d.addEvent(v)
 	case "detections":
 		d.List = v
 	case "collectionElements":
-		return crowdstrikeElements(v, func(el []byte) error {
-			return crowdstrikeMembers(el, func(k, v []byte) error {
+		return scanElements(v, func(el []byte) error {
+			return scanMembers(el, func(k, v []byte) error {
 				if string(k) != "references" {
 					return nil
 				}
-				return crowdstrikeElements(v, func(ref []byte) error {
-					return crowdstrikeMembers(ref, func(k, v []byte) error {
+				return scanElements(v, func(ref []byte) error {
+					return scanMembers(ref, func(k, v []byte) error {
 						if string(k) == "event" {
 							return d.addEvent(v)
 						}
@@ -54,7 +54,7 @@ func (d *googleSecopsDetection) set(key, v []byte) error {
 
 // sub descends straight into the top-level event of Elastic's shape and
 // into its nouns, which make up most of the record.
-func (d *googleSecopsDetection) sub(key []byte) (func(k, v []byte) error, crowdstrikeSub) {
+func (d *googleSecopsDetection) sub(key []byte) (func(k, v []byte) error, scanSub) {
 	if string(key) != "event" {
 		return nil, nil
 	}
@@ -69,11 +69,11 @@ func (d *googleSecopsDetection) addEvent(v []byte) error {
 	}
 	ev := new(googleSecopsEvent)
 	d.Events = append(d.Events, ev)
-	_, err := crowdstrikeObject(v, ev.set, ev.sub)
+	_, err := scanObject(v, ev.set, ev.sub)
 	return err
 }
 
-func (ev *googleSecopsEvent) sub(key []byte) (func(k, v []byte) error, crowdstrikeSub) {
+func (ev *googleSecopsEvent) sub(key []byte) (func(k, v []byte) error, scanSub) {
 	switch string(key) {
 	case "principal":
 		return ev.Principal.set, nil
@@ -122,9 +122,9 @@ func (r *googleSecopsRule) set(key, v []byte) error {
 
 // googleSecopsLabels decodes a list of {key, value} objects.
 func googleSecopsLabels(v []byte, dst *[]googleSecopsLabel) error {
-	return crowdstrikeElements(v, func(el []byte) error {
+	return scanElements(v, func(el []byte) error {
 		var l googleSecopsLabel
-		err := crowdstrikeMembers(el, func(k, v []byte) error {
+		err := scanMembers(el, func(k, v []byte) error {
 			switch string(k) {
 			case "key":
 				return l.Key.UnmarshalJSON(v)
@@ -141,7 +141,7 @@ func googleSecopsLabels(v []byte, dst *[]googleSecopsLabel) error {
 func (ev *googleSecopsEvent) set(key, v []byte) error {
 	switch string(key) {
 	case "metadata":
-		return crowdstrikeMembers(v, func(k, v []byte) error {
+		return scanMembers(v, func(k, v []byte) error {
 			switch string(k) {
 			case "eventTimestamp", "event_timestamp":
 				return ev.EventTimestamp.UnmarshalJSON(v)
@@ -153,17 +153,17 @@ func (ev *googleSecopsEvent) set(key, v []byte) error {
 			return nil
 		})
 	case "principal":
-		return crowdstrikeMembers(v, ev.Principal.set)
+		return scanMembers(v, ev.Principal.set)
 	case "target":
-		return crowdstrikeMembers(v, ev.Target.set)
+		return scanMembers(v, ev.Target.set)
 	case "src":
-		return crowdstrikeMembers(v, ev.Src.set)
+		return scanMembers(v, ev.Src.set)
 	case "network":
-		return crowdstrikeMembers(v, ev.setNetwork)
+		return scanMembers(v, ev.setNetwork)
 	case "securityResult", "security_result":
-		return crowdstrikeElements(v, func(el []byte) error {
+		return scanElements(v, func(el []byte) error {
 			var sr googleSecopsSecurityResult
-			err := crowdstrikeMembers(el, sr.set)
+			err := scanMembers(el, sr.set)
 			ev.SecurityResult = append(ev.SecurityResult, sr)
 			return err
 		})
@@ -174,24 +174,24 @@ func (ev *googleSecopsEvent) set(key, v []byte) error {
 func (ev *googleSecopsEvent) setNetwork(key, v []byte) error {
 	switch string(key) {
 	case "email":
-		return crowdstrikeMembers(v, func(k, v []byte) error {
+		return scanMembers(v, func(k, v []byte) error {
 			switch string(k) {
 			case "from":
 				return ev.EmailFrom.UnmarshalJSON(v)
 			case "to":
-				return crowdstrikeTexts(v, &ev.EmailTo)
+				return scanTexts(v, &ev.EmailTo)
 			case "subject":
-				return crowdstrikeTexts(v, &ev.EmailSubject)
+				return scanTexts(v, &ev.EmailSubject)
 			}
 			return nil
 		})
 	case "dns":
-		return crowdstrikeMembers(v, func(k, v []byte) error {
+		return scanMembers(v, func(k, v []byte) error {
 			if string(k) != "questions" {
 				return nil
 			}
-			return crowdstrikeElements(v, func(el []byte) error {
-				return crowdstrikeMembers(el, func(k, v []byte) error {
+			return scanElements(v, func(el []byte) error {
+				return scanMembers(el, func(k, v []byte) error {
 					if string(k) != "name" {
 						return nil
 					}
@@ -215,7 +215,7 @@ func (sr *googleSecopsSecurityResult) set(key, v []byte) error {
 	case "summary":
 		return sr.Summary.UnmarshalJSON(v)
 	case "attackDetails", "attack_details":
-		return crowdstrikeMembers(v, func(k, v []byte) error {
+		return scanMembers(v, func(k, v []byte) error {
 			var dst *[]string
 			switch string(k) {
 			case "techniques":
@@ -226,9 +226,9 @@ func (sr *googleSecopsSecurityResult) set(key, v []byte) error {
 				return nil
 			}
 			// Techniques are kept by id; tactics by id, else name.
-			return crowdstrikeElements(v, func(el []byte) error {
+			return scanElements(v, func(el []byte) error {
 				var id, name text
-				err := crowdstrikeMembers(el, func(k, v []byte) error {
+				err := scanMembers(el, func(k, v []byte) error {
 					switch string(k) {
 					case "id":
 						return id.UnmarshalJSON(v)
@@ -252,28 +252,28 @@ func (n *googleSecopsNoun) set(key, v []byte) error {
 	case "hostname":
 		return n.Hostname.UnmarshalJSON(v)
 	case "ip":
-		return crowdstrikeTexts(v, &n.IP)
+		return scanTexts(v, &n.IP)
 	case "port":
 		return n.Port.UnmarshalJSON(v)
 	case "url":
 		return n.URL.UnmarshalJSON(v)
 	case "asset":
-		return crowdstrikeMembers(v, func(k, v []byte) error {
+		return scanMembers(v, func(k, v []byte) error {
 			switch string(k) {
 			case "hostname":
 				return n.AssetHostname.UnmarshalJSON(v)
 			case "ip":
-				return crowdstrikeTexts(v, &n.AssetIP)
+				return scanTexts(v, &n.AssetIP)
 			}
 			return nil
 		})
 	case "user":
-		return crowdstrikeMembers(v, func(k, v []byte) error {
+		return scanMembers(v, func(k, v []byte) error {
 			switch string(k) {
 			case "userid":
 				return n.UserID.UnmarshalJSON(v)
 			case "emailAddresses", "email_addresses":
-				return crowdstrikeTexts(v, &n.EmailAddresses)
+				return scanTexts(v, &n.EmailAddresses)
 			}
 			return nil
 		})
@@ -282,9 +282,9 @@ func (n *googleSecopsNoun) set(key, v []byte) error {
 			return nil
 		}
 		n.Process = new(googleSecopsProcess)
-		return crowdstrikeMembers(v, n.Process.set)
+		return scanMembers(v, n.Process.set)
 	case "file":
-		return crowdstrikeMembers(v, n.File.set)
+		return scanMembers(v, n.File.set)
 	}
 	return nil
 }
@@ -296,12 +296,12 @@ func (p *googleSecopsProcess) set(key, v []byte) error {
 	case "commandLine", "command_line":
 		return p.CommandLine.UnmarshalJSON(v)
 	case "file":
-		return crowdstrikeMembers(v, p.File.set)
+		return scanMembers(v, p.File.set)
 	case "parentProcess", "parent_process":
 		p.HasParent = len(v) > 0 && v[0] == '{'
-		return crowdstrikeMembers(v, func(k, v []byte) error {
+		return scanMembers(v, func(k, v []byte) error {
 			if string(k) == "file" {
-				return crowdstrikeMembers(v, p.ParentFile.set)
+				return scanMembers(v, p.ParentFile.set)
 			}
 			return nil
 		})

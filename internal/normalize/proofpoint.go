@@ -148,9 +148,9 @@ func (e *proofpointEvent) set(key, v []byte) error {
 		if v[0] == '[' {
 			e.ThreatsInfoMap = []proofpointThreat{}
 		}
-		return crowdstrikeElements(v, func(el []byte) error {
+		return scanElements(v, func(el []byte) error {
 			var th proofpointThreat
-			err := crowdstrikeMembers(el, func(k, v []byte) error {
+			err := scanMembers(el, func(k, v []byte) error {
 				switch string(k) {
 				case "threatID":
 					return th.ThreatID.UnmarshalJSON(v)
@@ -169,9 +169,9 @@ func (e *proofpointEvent) set(key, v []byte) error {
 			return err
 		})
 	case "messageParts":
-		return crowdstrikeElements(v, func(el []byte) error {
+		return scanElements(v, func(el []byte) error {
 			var p proofpointPart
-			err := crowdstrikeMembers(el, func(k, v []byte) error {
+			err := scanMembers(el, func(k, v []byte) error {
 				switch string(k) {
 				case "md5":
 					return p.MD5.UnmarshalJSON(v)
@@ -191,7 +191,7 @@ func (e *proofpointEvent) set(key, v []byte) error {
 		return nil
 	}
 	if ts != nil {
-		return crowdstrikeTexts(v, ts)
+		return scanTexts(v, ts)
 	}
 	return t.UnmarshalJSON(v)
 }
@@ -251,7 +251,7 @@ func (proofpoint) NormalizeAll(raw []byte, emit func(alert.Alert) error) error {
 	}
 	for i, list := range e.lists {
 		j := 0
-		err := crowdstrikeElements(list, func(el []byte) error {
+		err := scanElements(list, func(el []byte) error {
 			ev, err := proofpointDecode(el)
 			a := alert.Alert{}
 			if err == nil {
@@ -273,7 +273,7 @@ func (proofpoint) NormalizeAll(raw []byte, emit func(alert.Alert) error) error {
 
 func proofpointDecode(raw []byte) (*proofpointEvent, error) {
 	e := new(proofpointEvent)
-	if err := crowdstrikeMembers(raw, e.set); err != nil {
+	if err := scanMembers(raw, e.set); err != nil {
 		return nil, fmt.Errorf("decode proofpoint event: %w", err)
 	}
 	return e, nil

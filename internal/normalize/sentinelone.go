@@ -118,7 +118,7 @@ func (sentinelone) NormalizeAll(raw []byte, emit func(alert.Alert) error) error 
 		return emit(a)
 	}
 	i := 0
-	return crowdstrikeElements(data, func(el []byte) error {
+	return scanElements(data, func(el []byte) error {
 		r, _, err := sentineloneDecode(el)
 		a := alert.Alert{}
 		if err == nil {
@@ -137,17 +137,17 @@ func (sentinelone) NormalizeAll(raw []byte, emit func(alert.Alert) error) error 
 // should it be an envelope.
 func sentineloneDecode(raw []byte) (r *sentineloneThreat, data []byte, err error) {
 	r = new(sentineloneThreat)
-	_, err = crowdstrikeObject(raw, func(key, v []byte) error {
+	_, err = scanObject(raw, func(key, v []byte) error {
 		switch string(key) {
 		case "data":
 			data = v
 		case "id":
 			return r.ID.UnmarshalJSON(v)
 		case "indicators":
-			return crowdstrikeElements(v, r.addIndicator)
+			return scanElements(v, r.addIndicator)
 		}
 		return nil
-	}, func(key []byte) (func(k, v []byte) error, crowdstrikeSub) {
+	}, func(key []byte) (func(k, v []byte) error, scanSub) {
 		switch string(key) {
 		case "agentDetectionInfo":
 			return r.setDetectionInfo, nil
@@ -259,23 +259,23 @@ func (r *sentineloneThreat) alert(raw []byte) (alert.Alert, error) {
 // and tactics[]{name, techniques[]{name, link}}.
 func (r *sentineloneThreat) addIndicator(el []byte) error {
 	var ind sentineloneIndicator
-	err := crowdstrikeMembers(el, func(k, v []byte) error {
+	err := scanMembers(el, func(k, v []byte) error {
 		switch string(k) {
 		case "category":
 			return ind.Category.UnmarshalJSON(v)
 		case "description":
 			return ind.Description.UnmarshalJSON(v)
 		case "tactics":
-			return crowdstrikeElements(v, func(el []byte) error {
+			return scanElements(v, func(el []byte) error {
 				var tac sentineloneTactic
-				err := crowdstrikeMembers(el, func(k, v []byte) error {
+				err := scanMembers(el, func(k, v []byte) error {
 					switch string(k) {
 					case "name":
 						return tac.Name.UnmarshalJSON(v)
 					case "techniques":
-						return crowdstrikeElements(v, func(el []byte) error {
+						return scanElements(v, func(el []byte) error {
 							var nl [2]text
-							err := crowdstrikeMembers(el, func(k, v []byte) error {
+							err := scanMembers(el, func(k, v []byte) error {
 								switch string(k) {
 								case "name":
 									return nl[0].UnmarshalJSON(v)
@@ -322,11 +322,11 @@ func (r *sentineloneThreat) setRealtimeInfo(key, v []byte) error {
 	case "agentOsName":
 		return ri.AgentOSName.UnmarshalJSON(v)
 	case "networkInterfaces":
-		return crowdstrikeElements(v, func(el []byte) error {
+		return scanElements(v, func(el []byte) error {
 			var inet texts
-			err := crowdstrikeMembers(el, func(k, v []byte) error {
+			err := scanMembers(el, func(k, v []byte) error {
 				if string(k) == "inet" {
-					return crowdstrikeTexts(v, &inet)
+					return scanTexts(v, &inet)
 				}
 				return nil
 			})
@@ -385,7 +385,7 @@ func (ti *sentineloneThreatInfo) set(key, v []byte) error {
 	case "detectionType":
 		t = &ti.DetectionType
 	case "engines":
-		return crowdstrikeTexts(v, &ti.Engines)
+		return scanTexts(v, &ti.Engines)
 	default:
 		return nil
 	}

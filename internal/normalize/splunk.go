@@ -206,7 +206,7 @@ func (splunk) Normalize(raw []byte) (alert.Alert, error) {
 		fieldsPool.Put(buf)
 	}()
 	s.top, s.r = (*buf)[:0], &r
-	if _, err := crowdstrikeObject(raw, s.set, s.sub); err != nil {
+	if _, err := scanObject(raw, s.set, s.sub); err != nil {
 		return alert.Alert{}, fmt.Errorf("splunk result: %w", err)
 	}
 	if s.err != nil {
@@ -217,7 +217,7 @@ func (splunk) Normalize(raw []byte) (alert.Alert, error) {
 		top := s.top
 		if top.Has("sid") {
 			// Only webhook bodies have one: find the row's bytes again.
-			err := crowdstrikeMembers(raw, func(k, v []byte) error {
+			err := scanMembers(raw, func(k, v []byte) error {
 				if row == nil && string(k) == "result" {
 					row = v
 				}
@@ -280,7 +280,7 @@ func (s *splunkScan) set(k, v []byte) error {
 	return nil
 }
 
-func (s *splunkScan) sub(k []byte) (func(k, v []byte) error, crowdstrikeSub) {
+func (s *splunkScan) sub(k []byte) (func(k, v []byte) error, scanSub) {
 	if s.seen || string(k) != "result" {
 		return nil, nil
 	}

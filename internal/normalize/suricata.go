@@ -242,7 +242,7 @@ func (e *eve) claimed() bool {
 	return string(e.firstEventType) == `"alert"` && e.hasAlert
 }
 
-// The names decode reads at each level, for crowdstrikeField.
+// The names decode reads at each level, for scanField.
 var (
 	eveTopNames   = []string{"timestamp", "event_type", "src_ip", "src_port", "dest_ip", "dest_port", "alert", "http", "tls", "dns", "smb", "fileinfo"}
 	eveAlertNames = []string{"signature_id", "signature", "category", "severity", "gid", "rev", "metadata"}
@@ -259,19 +259,19 @@ var (
 // a pointer, map or slice and leaves a struct alone, and a value of the
 // wrong JSON type for a struct, map or slice is an error.
 func (e *eve) decode(raw []byte) error {
-	if i := crowdstrikeSpace(raw, 0); i >= len(raw) || raw[i] != '{' {
+	if i := scanSpace(raw, 0); i >= len(raw) || raw[i] != '{' {
 		if i < len(raw) && raw[i] == 'n' {
 			return nil // null decodes to nothing
 		}
 		return errors.New("record is not a JSON object")
 	}
-	_, err := crowdstrikeObject(raw, e.set, e.sub)
+	_, err := scanObject(raw, e.set, e.sub)
 	return err
 }
 
 func (e *eve) set(k, v []byte) error {
 	e.note(k, v)
-	name := crowdstrikeField(k, eveTopNames)
+	name := scanField(k, eveTopNames)
 	var t *text
 	switch name {
 	case "":
@@ -301,9 +301,9 @@ func (e *eve) set(k, v []byte) error {
 }
 
 // sub chooses the reader of an object member.
-func (e *eve) sub(k []byte) (func(k, v []byte) error, crowdstrikeSub) {
+func (e *eve) sub(k []byte) (func(k, v []byte) error, scanSub) {
 	e.note(k, nil)
-	switch crowdstrikeField(k, eveTopNames) {
+	switch scanField(k, eveTopNames) {
 	case "alert":
 		if e.Alert == nil {
 			e.Alert = new(eveAlert)
@@ -325,7 +325,7 @@ func (e *eve) sub(k []byte) (func(k, v []byte) error, crowdstrikeSub) {
 
 func (al *eveAlert) set(k, v []byte) error {
 	var t *text
-	switch crowdstrikeField(k, eveAlertNames) {
+	switch scanField(k, eveAlertNames) {
 	case "signature_id":
 		t = &al.SignatureID
 	case "signature":
@@ -350,8 +350,8 @@ func (al *eveAlert) set(k, v []byte) error {
 	return t.UnmarshalJSON(v)
 }
 
-func (al *eveAlert) sub(k []byte) (func(k, v []byte) error, crowdstrikeSub) {
-	if crowdstrikeField(k, eveAlertNames) != "metadata" {
+func (al *eveAlert) sub(k []byte) (func(k, v []byte) error, scanSub) {
+	if scanField(k, eveAlertNames) != "metadata" {
 		return nil, nil
 	}
 	if al.Metadata == nil {
@@ -371,7 +371,7 @@ func (al *eveAlert) setMetadata(k, v []byte) error {
 		}
 	}
 	var ts texts
-	if err := crowdstrikeTexts(v, &ts); err != nil {
+	if err := scanTexts(v, &ts); err != nil {
 		return fmt.Errorf("alert.metadata.%s: %w", key, err)
 	}
 	al.Metadata[key] = ts
@@ -380,7 +380,7 @@ func (al *eveAlert) setMetadata(k, v []byte) error {
 
 func (h *eveHTTP) set(k, v []byte) error {
 	var t *text
-	switch crowdstrikeField(k, eveHTTPNames) {
+	switch scanField(k, eveHTTPNames) {
 	case "hostname":
 		t = &h.Hostname
 	case "url":
@@ -398,7 +398,7 @@ func (h *eveHTTP) set(k, v []byte) error {
 }
 
 func (s *eveTLS) set(k, v []byte) error {
-	switch crowdstrikeField(k, eveTLSNames) {
+	switch scanField(k, eveTLSNames) {
 	case "sni":
 		return s.SNI.UnmarshalJSON(v)
 	case "subject":
@@ -408,7 +408,7 @@ func (s *eveTLS) set(k, v []byte) error {
 }
 
 func (s *eveSMB) set(k, v []byte) error {
-	if crowdstrikeField(k, eveSMBNames) == "filename" {
+	if scanField(k, eveSMBNames) == "filename" {
 		return s.Filename.UnmarshalJSON(v)
 	}
 	return nil
@@ -416,7 +416,7 @@ func (s *eveSMB) set(k, v []byte) error {
 
 func (f *eveFile) set(k, v []byte) error {
 	var t *text
-	switch crowdstrikeField(k, eveFileNames) {
+	switch scanField(k, eveFileNames) {
 	case "filename":
 		t = &f.Filename
 	case "md5":
@@ -435,7 +435,7 @@ func (f *eveFile) set(k, v []byte) error {
 // decodes into an existing slice: element i merges into the element i an
 // earlier query member left, and the slice ends with the array.
 func (d *eveDNS) set(k, v []byte) error {
-	switch crowdstrikeField(k, eveDNSNames) {
+	switch scanField(k, eveDNSNames) {
 	case "rrname":
 		return d.RRName.UnmarshalJSON(v)
 	case "query":
@@ -451,7 +451,7 @@ func (d *eveDNS) set(k, v []byte) error {
 		return errJSONType("dns.query", v)
 	}
 	n := 0
-	err := crowdstrikeElements(v, func(el []byte) error {
+	err := scanElements(v, func(el []byte) error {
 		switch {
 		case n < len(d.Query):
 		case n < cap(d.Query):
@@ -467,8 +467,8 @@ func (d *eveDNS) set(k, v []byte) error {
 		case 'n':
 			return nil
 		case '{':
-			return crowdstrikeMembers(el, func(k, v []byte) error {
-				if crowdstrikeField(k, eveQueryNames) == "rrname" {
+			return scanMembers(el, func(k, v []byte) error {
+				if scanField(k, eveQueryNames) == "rrname" {
 					return q.RRName.UnmarshalJSON(v)
 				}
 				return nil

@@ -10,7 +10,7 @@ import (
 // encoding/json decoder it replaced did: a record holding the text
 // "_source" is first read as an indexer hit, and a record whose hit has no
 // _source object is read as an alert itself. Within each, keys match as
-// encoding/json matches them (crowdstrikeField), repeated members
+// encoding/json matches them (scanField), repeated members
 // overwrite or merge, null leaves a struct alone, and a value of the wrong
 // JSON type for a struct is an error.
 func wazuhDecode(raw []byte) (hitID text, r *wazuhRecord, err error) {
@@ -31,15 +31,15 @@ func wazuhDecode(raw []byte) (hitID text, r *wazuhRecord, err error) {
 }
 
 // wazuhTop reads the top-level object of raw; null reads as nothing.
-func wazuhTop(raw []byte, set func(k, v []byte) error, sub crowdstrikeSub) error {
-	i := crowdstrikeSpace(raw, 0)
+func wazuhTop(raw []byte, set func(k, v []byte) error, sub scanSub) error {
+	i := scanSpace(raw, 0)
 	switch {
 	case i < len(raw) && raw[i] == 'n':
 		return nil
 	case i >= len(raw) || raw[i] != '{':
 		return errors.New("record is not a JSON object")
 	}
-	_, err := crowdstrikeObject(raw, set, sub)
+	_, err := scanObject(raw, set, sub)
 	return err
 }
 
@@ -52,7 +52,7 @@ type wazuhHitScan struct {
 var wazuhHitNames = []string{"_id", "_source"}
 
 func (h *wazuhHitScan) set(k, v []byte) error {
-	switch crowdstrikeField(k, wazuhHitNames) {
+	switch scanField(k, wazuhHitNames) {
 	case "_id":
 		return h.id.UnmarshalJSON(v)
 	case "_source":
@@ -64,8 +64,8 @@ func (h *wazuhHitScan) set(k, v []byte) error {
 	return nil
 }
 
-func (h *wazuhHitScan) sub(k []byte) (func(k, v []byte) error, crowdstrikeSub) {
-	if crowdstrikeField(k, wazuhHitNames) != "_source" {
+func (h *wazuhHitScan) sub(k []byte) (func(k, v []byte) error, scanSub) {
+	if scanField(k, wazuhHitNames) != "_source" {
 		return nil, nil
 	}
 	if h.source == nil {
@@ -74,7 +74,7 @@ func (h *wazuhHitScan) sub(k []byte) (func(k, v []byte) error, crowdstrikeSub) {
 	return h.source.set, h.source.sub
 }
 
-// The names read at each level, for crowdstrikeField.
+// The names read at each level, for scanField.
 var (
 	wazuhRecordNames   = []string{"id", "timestamp", "@timestamp", "rule", "agent", "data", "full_log", "previous_output", "syscheck"}
 	wazuhRuleNames     = []string{"id", "level", "description", "groups", "info", "mitre"}
@@ -97,7 +97,7 @@ func wazuhStruct(name string, v []byte) error {
 
 func (r *wazuhRecord) set(k, v []byte) error {
 	var t *text
-	switch name := crowdstrikeField(k, wazuhRecordNames); name {
+	switch name := scanField(k, wazuhRecordNames); name {
 	case "id":
 		t = &r.ID
 	case "timestamp":
@@ -116,8 +116,8 @@ func (r *wazuhRecord) set(k, v []byte) error {
 	return t.UnmarshalJSON(v)
 }
 
-func (r *wazuhRecord) sub(k []byte) (func(k, v []byte) error, crowdstrikeSub) {
-	switch crowdstrikeField(k, wazuhRecordNames) {
+func (r *wazuhRecord) sub(k []byte) (func(k, v []byte) error, scanSub) {
+	switch scanField(k, wazuhRecordNames) {
 	case "rule":
 		return r.Rule.set, r.Rule.sub
 	case "agent":
@@ -132,7 +132,7 @@ func (r *wazuhRecord) sub(k []byte) (func(k, v []byte) error, crowdstrikeSub) {
 
 func (ru *wazuhRule) set(k, v []byte) error {
 	var t *text
-	switch crowdstrikeField(k, wazuhRuleNames) {
+	switch scanField(k, wazuhRuleNames) {
 	case "id":
 		t = &ru.ID
 	case "level":
@@ -151,15 +151,15 @@ func (ru *wazuhRule) set(k, v []byte) error {
 	return t.UnmarshalJSON(v)
 }
 
-func (ru *wazuhRule) sub(k []byte) (func(k, v []byte) error, crowdstrikeSub) {
-	if crowdstrikeField(k, wazuhRuleNames) == "mitre" {
+func (ru *wazuhRule) sub(k []byte) (func(k, v []byte) error, scanSub) {
+	if scanField(k, wazuhRuleNames) == "mitre" {
 		return ru.Mitre.set, nil
 	}
 	return nil, nil
 }
 
 func (m *wazuhMitre) set(k, v []byte) error {
-	if crowdstrikeField(k, wazuhMitreNames) == "id" {
+	if scanField(k, wazuhMitreNames) == "id" {
 		return wazuhTexts(v, &m.ID)
 	}
 	return nil
@@ -172,14 +172,14 @@ func wazuhTexts(v []byte, dst *texts) error {
 		return dst.UnmarshalJSON(v)
 	}
 	out := texts{}
-	err := crowdstrikeTexts(v, &out)
+	err := scanTexts(v, &out)
 	*dst = out
 	return err
 }
 
 func (a *wazuhAgent) set(k, v []byte) error {
 	var t *text
-	switch crowdstrikeField(k, wazuhAgentNames) {
+	switch scanField(k, wazuhAgentNames) {
 	case "id":
 		t = &a.ID
 	case "name":
@@ -194,7 +194,7 @@ func (a *wazuhAgent) set(k, v []byte) error {
 
 func (s *wazuhSyscheck) set(k, v []byte) error {
 	var t *text
-	switch crowdstrikeField(k, wazuhSyscheckNames) {
+	switch scanField(k, wazuhSyscheckNames) {
 	case "path":
 		t = &s.Path
 	case "md5_after":
@@ -211,7 +211,7 @@ func (s *wazuhSyscheck) set(k, v []byte) error {
 
 func (d *wazuhData) set(k, v []byte) error {
 	var t *text
-	switch name := crowdstrikeField(k, wazuhDataNames); name {
+	switch name := scanField(k, wazuhDataNames); name {
 	case "srcip":
 		t = &d.SrcIP
 	case "srcport":
@@ -242,8 +242,8 @@ func (d *wazuhData) set(k, v []byte) error {
 	return t.UnmarshalJSON(v)
 }
 
-func (d *wazuhData) sub(k []byte) (func(k, v []byte) error, crowdstrikeSub) {
-	switch crowdstrikeField(k, wazuhDataNames) {
+func (d *wazuhData) sub(k []byte) (func(k, v []byte) error, scanSub) {
+	switch scanField(k, wazuhDataNames) {
 	case "alert":
 		return d.Alert.set, nil
 	case "http":
@@ -253,14 +253,14 @@ func (d *wazuhData) sub(k []byte) (func(k, v []byte) error, crowdstrikeSub) {
 }
 
 func (a *wazuhEVEAlert) set(k, v []byte) error {
-	if crowdstrikeField(k, wazuhEVEAlertNames) == "category" {
+	if scanField(k, wazuhEVEAlertNames) == "category" {
 		return a.Category.UnmarshalJSON(v)
 	}
 	return nil
 }
 
 func (h *wazuhEVEHTTP) set(k, v []byte) error {
-	switch crowdstrikeField(k, wazuhEVEHTTPNames) {
+	switch scanField(k, wazuhEVEHTTPNames) {
 	case "hostname":
 		return h.Hostname.UnmarshalJSON(v)
 	case "url":

@@ -9,40 +9,41 @@ import (
 	"unicode/utf8"
 )
 
-// The member and element scanners shared by the crowdstrike,
-// google_secops, sentinelone and proofpoint decoders. They read records
+// The member and element scanners shared by the decoders that stand in for
+// encoding/json (crowdstrike, google_secops, proofpoint, sentinelone,
+// splunk, suricata, wazuh). They read records
 // that jsonscan.Valid has accepted, so they check structure only as far as
 // they need to stay in bounds. They have their own loops rather than
 // ScanFields because they also descend into nested objects, and a byte
 // loop over the short strings of alert records measured about twice as
 // fast as ScanFields' IndexByte calls per string.
 
-// crowdstrikeMembers calls set with each member of the JSON object obj
+// scanMembers calls set with each member of the JSON object obj
 // (leading white space allowed); a value that is not an object has no
 // members.
-func crowdstrikeMembers(obj []byte, set func(key, v []byte) error) error {
-	_, err := crowdstrikeObject(obj, set, nil)
+func scanMembers(obj []byte, set func(key, v []byte) error) error {
+	_, err := scanObject(obj, set, nil)
 	return err
 }
 
-// crowdstrikeSub chooses, for a member whose value is an object, the setter
+// scanSub chooses, for a member whose value is an object, the setter
 // (and, deeper down, the chooser) that reads that object's members; a nil
 // setter leaves the value to the parent's setter.
-type crowdstrikeSub func(key []byte) (func(k, v []byte) error, crowdstrikeSub)
+type scanSub func(key []byte) (func(k, v []byte) error, scanSub)
 
-// crowdstrikeObject is crowdstrikeMembers that also descends: for a member
+// scanObject is scanMembers that also descends: for a member
 // whose value is an object and for which sub returns a setter, it reads
 // that object's members with the setter at once instead of finding the
 // object's end first and scanning it a second time. b may run past the
 // object; the result is the index just past it (0 when b holds no object).
-func crowdstrikeObject(b []byte, set func(key, v []byte) error, sub crowdstrikeSub) (int, error) {
-	i := crowdstrikeSpace(b, 0)
+func scanObject(b []byte, set func(key, v []byte) error, sub scanSub) (int, error) {
+	i := scanSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return 0, nil
 	}
-	i = crowdstrikeSpace(b, i+1)
+	i = scanSpace(b, i+1)
 	for i < len(b) && b[i] == '"' {
-		kend, esc := crowdstrikeStringEnd(b, i)
+		kend, esc := scanStringEnd(b, i)
 		if kend < 0 {
 			return 0, errors.New("unterminated key")
 		}
@@ -54,24 +55,24 @@ func crowdstrikeObject(b []byte, set func(key, v []byte) error, sub crowdstrikeS
 			}
 			key = []byte(k)
 		}
-		i = crowdstrikeSpace(b, kend)
+		i = scanSpace(b, kend)
 		if i >= len(b) || b[i] != ':' {
 			return 0, fmt.Errorf("expected ':' at byte %d", i)
 		}
-		i = crowdstrikeSpace(b, i+1)
+		i = scanSpace(b, i+1)
 		var fn func(k, v []byte) error
-		var fnSub crowdstrikeSub
+		var fnSub scanSub
 		if sub != nil && i < len(b) && b[i] == '{' {
 			fn, fnSub = sub(key)
 		}
 		if fn != nil {
-			n, err := crowdstrikeObject(b[i:], fn, fnSub)
+			n, err := scanObject(b[i:], fn, fnSub)
 			if err != nil {
 				return 0, err
 			}
 			i += n
 		} else {
-			end := crowdstrikeValueEnd(b, i)
+			end := scanValueEnd(b, i)
 			if end <= i {
 				return 0, fmt.Errorf("bad value at byte %d", i)
 			}
@@ -80,9 +81,9 @@ func crowdstrikeObject(b []byte, set func(key, v []byte) error, sub crowdstrikeS
 			}
 			i = end
 		}
-		i = crowdstrikeSpace(b, i)
+		i = scanSpace(b, i)
 		if i < len(b) && b[i] == ',' {
-			i = crowdstrikeSpace(b, i+1)
+			i = scanSpace(b, i+1)
 		}
 	}
 	if i >= len(b) || b[i] != '}' {
@@ -91,43 +92,43 @@ func crowdstrikeObject(b []byte, set func(key, v []byte) error, sub crowdstrikeS
 	return i + 1, nil
 }
 
-// crowdstrikeElements calls fn with each element of the JSON array arr, in
+// scanElements calls fn with each element of the JSON array arr, in
 // order; a value that is not an array has no elements.
-func crowdstrikeElements(arr []byte, fn func(el []byte) error) error {
-	i := crowdstrikeSpace(arr, 0)
+func scanElements(arr []byte, fn func(el []byte) error) error {
+	i := scanSpace(arr, 0)
 	if i >= len(arr) || arr[i] != '[' {
 		return nil
 	}
-	i = crowdstrikeSpace(arr, i+1)
+	i = scanSpace(arr, i+1)
 	for i < len(arr) && arr[i] != ']' {
-		end := crowdstrikeValueEnd(arr, i)
+		end := scanValueEnd(arr, i)
 		if end <= i {
 			return fmt.Errorf("bad array element at byte %d", i)
 		}
 		if err := fn(arr[i:end]); err != nil {
 			return err
 		}
-		i = crowdstrikeSpace(arr, end)
+		i = scanSpace(arr, end)
 		if i < len(arr) && arr[i] == ',' {
-			i = crowdstrikeSpace(arr, i+1)
+			i = scanSpace(arr, i+1)
 		}
 	}
 	return nil
 }
 
-func crowdstrikeSpace(b []byte, i int) int {
+func scanSpace(b []byte, i int) int {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r') {
 		i++
 	}
 	return i
 }
 
-// crowdstrikeStringEnd returns the index just past the string starting at
+// scanStringEnd returns the index just past the string starting at
 // b[i] and whether it holds escapes; the index is -1 when the string is
 // unterminated. It tests eight bytes at a time for a quote or backslash
 // and jumps straight to the first one found, which matters for strings
 // full of escapes such as a Splunk _raw holding a JSON record.
-func crowdstrikeStringEnd(b []byte, i int) (int, bool) {
+func scanStringEnd(b []byte, i int) (int, bool) {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	esc := false
 	j := i + 1
@@ -158,15 +159,15 @@ func crowdstrikeStringEnd(b []byte, i int) (int, bool) {
 	}
 }
 
-// crowdstrikeValueEnd returns the index just past the JSON value at b[i],
+// scanValueEnd returns the index just past the JSON value at b[i],
 // or i when there is none.
-func crowdstrikeValueEnd(b []byte, i int) int {
+func scanValueEnd(b []byte, i int) int {
 	if i >= len(b) {
 		return i
 	}
 	switch b[i] {
 	case '"':
-		end, _ := crowdstrikeStringEnd(b, i)
+		end, _ := scanStringEnd(b, i)
 		if end < 0 {
 			return i
 		}
@@ -176,7 +177,7 @@ func crowdstrikeValueEnd(b []byte, i int) int {
 		for j := i; j < len(b); j++ {
 			switch b[j] {
 			case '"':
-				end, _ := crowdstrikeStringEnd(b, j)
+				end, _ := scanStringEnd(b, j)
 				if end < 0 {
 					return i
 				}
@@ -203,14 +204,14 @@ func crowdstrikeValueEnd(b []byte, i int) int {
 	return j
 }
 
-// crowdstrikeTexts decodes a JSON array of scalars, or one scalar, as
+// scanTexts decodes a JSON array of scalars, or one scalar, as
 // texts does, without encoding/json.
-func crowdstrikeTexts(v []byte, dst *texts) error {
+func scanTexts(v []byte, dst *texts) error {
 	if len(v) == 0 || v[0] != '[' {
 		return dst.UnmarshalJSON(v)
 	}
 	out := (*dst)[:0]
-	err := crowdstrikeElements(v, func(el []byte) error {
+	err := scanElements(v, func(el []byte) error {
 		var t text
 		if err := t.UnmarshalJSON(el); err != nil {
 			return err
@@ -224,12 +225,12 @@ func crowdstrikeTexts(v []byte, dst *texts) error {
 	return err
 }
 
-// crowdstrikeField returns the name among names that encoding/json would
+// scanField returns the name among names that encoding/json would
 // decode the member key into, or "" for none: an exact match, else a match
 // under Unicode simple case folding, as encoding/json accepts ("SRC_IP",
 // and "ſrc_ip" with a long s, both fill src_ip). Decoders that stand in
 // for encoding/json use it for keys their fast path does not know.
-func crowdstrikeField(key []byte, names []string) string {
+func scanField(key []byte, names []string) string {
 	for _, n := range names {
 		if string(key) == n {
 			return n

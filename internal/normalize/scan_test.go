@@ -8,10 +8,10 @@ import (
 	"unicode/utf8"
 )
 
-// TestCrowdstrikeMembers checks the member scanner on shapes the samples
+// TestScanMembers checks the member scanner on shapes the samples
 // rarely hold: escapes across the eight-byte blocks, escaped keys, nested
 // values and white space.
-func TestCrowdstrikeMembers(t *testing.T) {
+func TestScanMembers(t *testing.T) {
 	tests := []struct {
 		name string
 		obj  string
@@ -28,7 +28,7 @@ func TestCrowdstrikeMembers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
-			err := crowdstrikeMembers([]byte(tt.obj), func(k, v []byte) error {
+			err := scanMembers([]byte(tt.obj), func(k, v []byte) error {
 				got = append(got, string(k)+"="+string(v))
 				return nil
 			})
@@ -38,15 +38,15 @@ func TestCrowdstrikeMembers(t *testing.T) {
 		})
 	}
 	var ts texts
-	if err := crowdstrikeTexts([]byte(`["a", 2, null, "", {"x":1}, "b"]`), &ts); err != nil || strings.Join(ts, ",") != "a,2,b" {
-		t.Errorf("crowdstrikeTexts = %q, %v", ts, err)
+	if err := scanTexts([]byte(`["a", 2, null, "", {"x":1}, "b"]`), &ts); err != nil || strings.Join(ts, ",") != "a,2,b" {
+		t.Errorf("scanTexts = %q, %v", ts, err)
 	}
 }
 
-// FuzzCrowdstrikeMembers holds the scanner to encoding/json: on a valid
+// FuzzScanMembers holds the scanner to encoding/json: on a valid
 // object it finds exactly the members the decoder finds, each a valid
 // JSON value, and array elements likewise.
-func FuzzCrowdstrikeMembers(f *testing.F) {
+func FuzzScanMembers(f *testing.F) {
 	for _, files := range [][]string{crowdstrikeSamples, sentineloneSamples, proofpointSamples, googleSecopsSamples} {
 		for _, file := range files {
 			for _, r := range records(f, file, 2) {
@@ -61,7 +61,7 @@ func FuzzCrowdstrikeMembers(f *testing.F) {
 			return
 		}
 		seen := map[string]bool{}
-		err := crowdstrikeMembers(raw, func(k, v []byte) error {
+		err := scanMembers(raw, func(k, v []byte) error {
 			seen[string(k)] = true
 			if !json.Valid(v) {
 				t.Fatalf("value of %q is not valid JSON: %q", k, v)
@@ -72,14 +72,14 @@ func FuzzCrowdstrikeMembers(f *testing.F) {
 					t.Fatal(err)
 				}
 				n := 0
-				if err := crowdstrikeElements(v, func(el []byte) error {
+				if err := scanElements(v, func(el []byte) error {
 					if !json.Valid(el) {
 						t.Fatalf("element %q is not valid JSON", el)
 					}
 					n++
 					return nil
 				}); err != nil || n != len(els) {
-					t.Fatalf("crowdstrikeElements found %d elements (%v), encoding/json %d", n, err, len(els))
+					t.Fatalf("scanElements found %d elements (%v), encoding/json %d", n, err, len(els))
 				}
 			}
 			return nil
@@ -90,11 +90,11 @@ func FuzzCrowdstrikeMembers(f *testing.F) {
 		// Descending into every nested object must still end exactly at
 		// the object's closing brace.
 		noop := func(k, v []byte) error { return nil }
-		var all crowdstrikeSub
-		all = func([]byte) (func(k, v []byte) error, crowdstrikeSub) { return noop, all }
-		n, err := crowdstrikeObject(raw, noop, all)
+		var all scanSub
+		all = func([]byte) (func(k, v []byte) error, scanSub) { return noop, all }
+		n, err := scanObject(raw, noop, all)
 		if want := len(bytes.TrimRight(raw, " \t\r\n")); err != nil || n != want {
-			t.Fatalf("crowdstrikeObject = %d, %v; want %d", n, err, want)
+			t.Fatalf("scanObject = %d, %v; want %d", n, err, want)
 		}
 		if len(seen) != len(m) {
 			t.Fatalf("found %d distinct keys, encoding/json %d", len(seen), len(m))
