@@ -25,7 +25,7 @@ type fake struct {
 	fn    func(n int64, o alert.Observable) ([]alert.Finding, error)
 }
 
-func (f *fake) Name() string                       { return f.name }
+func (f *fake) Name() string                         { return f.name }
 func (f *fake) Supports(t alert.ObservableType) bool { return t != alert.CVE }
 func (f *fake) Enrich(ctx context.Context, o alert.Observable) ([]alert.Finding, error) {
 	n := f.calls.Add(1)

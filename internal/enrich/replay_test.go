@@ -28,7 +28,7 @@ type httpProvider struct {
 	client     *http.Client
 }
 
-func (h *httpProvider) Name() string                       { return h.name }
+func (h *httpProvider) Name() string                         { return h.name }
 func (h *httpProvider) Supports(t alert.ObservableType) bool { return true }
 func (h *httpProvider) Enrich(ctx context.Context, o alert.Observable) ([]alert.Finding, error) {
 	q := url.Values{"type": {string(o.Type)}, "value": {o.Value}}
