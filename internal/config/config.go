@@ -21,6 +21,10 @@ type Config struct {
 	Tenants []Tenant `yaml:"tenants" json:"tenants"`
 	// Formats configures input formats beyond the built-in ones.
 	Formats Formats `yaml:"formats" json:"formats,omitzero"`
+	// Enrichers are the online threat-intel providers (enrichers.go);
+	// EnrichDeadline bounds their work per alert (zero: 2s).
+	Enrichers      []Enricher    `yaml:"enrichers" json:"enrichers,omitempty"`
+	EnrichDeadline time.Duration `yaml:"enrich_deadline" json:"enrich_deadline,omitempty"`
 
 	// byID indexes Tenants by ID once resolved; nil until then.
 	byID map[string]int

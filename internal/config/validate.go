@@ -54,6 +54,7 @@ func (c *Config) Validate() error {
 	}
 	c.Intel.validate(&p)
 	c.Formats.validate(&p)
+	validateEnrichers(&p, c.Enrichers, c.EnrichDeadline)
 	for i, d := range c.IOC.InternalDomains {
 		validateDomain(&p, fmt.Sprintf("ioc.internal_domains[%d]", i), d)
 	}
