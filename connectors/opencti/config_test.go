@@ -110,3 +110,29 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzConfig holds strict decoding to no panic, and to configurations that
+// validate whenever they decode, seeded with the invalid examples.
+func FuzzConfig(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "invalid", "*.json"))
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		_, rest, _ := bytes.Cut(b, []byte("\n"))
+		f.Add(rest)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cfg, err := connector.DecodeConfig[Config](b)
+		if err != nil {
+			return
+		}
+		if err := cfg.Validate(); err != nil {
+			t.Fatalf("decoded configuration does not validate: %v", err)
+		}
+		if err := validBaseURL(cfg.BaseURL); err != nil {
+			t.Fatalf("base_url %q accepted: %v", cfg.BaseURL, err)
+		}
+	})
+}
