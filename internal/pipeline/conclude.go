@@ -9,6 +9,7 @@ import (
 	"github.com/winnow-soc/winnow/internal/classify"
 	"github.com/winnow-soc/winnow/internal/correlate"
 	"github.com/winnow-soc/winnow/internal/decide"
+	"github.com/winnow-soc/winnow/internal/enrich"
 	"github.com/winnow-soc/winnow/internal/respond"
 	"github.com/winnow-soc/winnow/internal/score"
 )
@@ -87,6 +88,7 @@ func (e *Engine) finalize(p *Prepared, base score.Result, st *audit.State) alert
 		d.Priority = out.Priority
 	}
 	d.EscalateTo, d.Notify = out.EscalateTo, out.Notify
+	notes = append(notes, holdForMissingEvidence(&d, p.online)...)
 	p.Category, p.RuleErrors = sr.Category, out.Errors
 	notes = append(notes, out.Reasons...)
 	notes = append(notes, out.Errors...)
@@ -219,4 +221,21 @@ func verdictOf(d alert.Disposition) alert.Verdict {
 		return alert.NeedsReview
 	}
 	return alert.FalsePositive
+}
+
+// holdForMissingEvidence names each online provider's missing evidence and
+// keeps an alert from being auto-closed when a configured provider failed
+// for a public observable: a lookup that did not happen is no evidence of
+// benignity, so the alert is held at review at most.
+func holdForMissingEvidence(d *alert.Decision, rep enrich.Report) []string {
+	notes := make([]string, 0, len(rep.Notes)+1)
+	for _, n := range rep.Notes {
+		notes = append(notes, n+".")
+	}
+	if rep.Missing && d.Disposition == alert.AutoClose {
+		d.Disposition = alert.Review
+		d.Verdict = verdictOf(alert.Review)
+		notes = append(notes, "Held at review, not auto-closed: online evidence is missing.")
+	}
+	return notes
 }

@@ -23,6 +23,7 @@ import (
 type Engine struct {
 	cfg       *config.Config
 	offline   *enrich.Offline
+	online    *enrich.Online
 	kb        *attack.KB
 	mapper    *attack.Mapper
 	weights   *score.Weights
@@ -43,6 +44,9 @@ type Options struct {
 	// Intel, when set, is used instead of loading the feeds named in the
 	// configuration (tests and long-running servers share one store).
 	Intel *intel.Store
+	// Online, when set, looks observables up in online providers behind
+	// the governor; nil leaves decisions exactly as offline intel makes them.
+	Online *enrich.Online
 }
 
 // New builds an engine from cfg, loading the offline intel it names.
@@ -76,6 +80,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Engine, error)
 		playbooks: playbooks,
 		cfg:       cfg,
 		offline:   enrich.NewOffline(store),
+		online:    opts.Online,
 		kb:        attack.Default(),
 		mapper:    mapper,
 		weights:   weights,
@@ -149,7 +154,10 @@ type Prepared struct {
 	Category   string
 	RuleErrors []string
 	// State is what the stateful stages contributed, for the audit record.
-	State  *audit.State
+	State *audit.State
+	// online is what online enrichment reported: missing evidence and
+	// the relation graph.
+	online enrich.Report
 	tenant *tenantState
 	score  score.Input
 }
@@ -186,6 +194,10 @@ func (e *Engine) Prepare(a *alert.Alert) (*Prepared, error) {
 	a = &p.Alert
 	p.Observables = ts.x.Alert(nil, a)
 	e.offline.Enrich(p.Observables)
+	if e.online != nil {
+		// Online enrichment bounds itself with the per-alert deadline.
+		p.online = e.online.Enrich(context.Background(), p.Observables)
+	}
 	p.Techniques = e.mapper.Map(a)
 	p.score = score.Input{
 		Alert:       a,
@@ -240,6 +252,7 @@ func decision(p *Prepared, sr score.Result, cr classify.Result) alert.Decision {
 		Actions:     []alert.Action{},
 		Reasoning:   cr.Reasoning,
 		RulesFired:  []string{},
+		Relations:   p.online.Relations,
 	}
 }
 
@@ -295,6 +308,7 @@ func (e *Engine) Replay(rec *audit.Decision) (alert.Decision, error) {
 		return alert.Decision{}, fmt.Errorf("unknown tenant %q", a.Tenant)
 	}
 	p := &Prepared{Alert: a, Observables: rec.Decision.Observables, Techniques: rec.Decision.Techniques, tenant: ts}
+	p.online.Relations = rec.Decision.Relations
 	if len(p.Techniques) == 0 {
 		p.Techniques = nil
 	}
