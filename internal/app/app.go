@@ -33,6 +33,7 @@ func commands() map[string]command {
 		"triage":  {"decide alerts from files or stdin, one JSON decision per line", runTriage},
 		"extract": {"print the observables found in plain text, one JSON object per line", runExtract},
 		"intel":   {"offline threat intelligence: update, status", runIntel},
+		"enrich":  {"look one observable up in offline intel and the configured online providers", runEnrich},
 		"config":  {"configuration: validate FILE, defaults", runConfig},
 		"dataset": {"convert public labelled data sets (ait-ads) into native alerts", runDataset},
 		"policy":  {"business rules: test [FILE], dry-run against stored history", runPolicy},

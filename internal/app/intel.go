@@ -171,12 +171,17 @@ func downloadedFeeds(dir string) []intel.Feed {
 func runIntelStatus(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "intel status", "intel status [flags]")
 	cfgPath := fs.String("config", "", "configuration file (default: embedded defaults)")
+	dbPath := fs.String("db", "", "database holding the online providers' quota counters")
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
 	cfg, code := loadConfig(e, "intel status", *cfgPath)
 	if code >= 0 {
 		return code
+	}
+	if err := printQuota(ctx, e.stdout, cfg, *dbPath); err != nil {
+		fmt.Fprintf(e.stderr, "winnow intel status: %v\n", err)
+		return ExitRejected
 	}
 	feeds := configuredFeeds(cfg)
 	if len(feeds) == 0 {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/winnow-soc/winnow/alert"
+	"github.com/winnow-soc/winnow/connector"
 	"github.com/winnow-soc/winnow/internal/attack"
 	"github.com/winnow-soc/winnow/internal/audit"
 	"github.com/winnow-soc/winnow/internal/classify"
@@ -71,6 +72,14 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Engine, error)
 	if err != nil {
 		return nil, err
 	}
+	online := opts.Online
+	if online == nil {
+		// Configured enrichers with in-memory cache and quota; a caller
+		// with a database passes its own governed providers.
+		if online, err = enrich.Build(cfg, connector.Deps{}, enrich.Stores{}); err != nil {
+			return nil, fmt.Errorf("build enrichers: %w", err)
+		}
+	}
 	playbooks, err := respond.Default()
 	if err != nil {
 		return nil, fmt.Errorf("load playbooks: %w", err)
@@ -80,7 +89,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Engine, error)
 		playbooks: playbooks,
 		cfg:       cfg,
 		offline:   enrich.NewOffline(store),
-		online:    opts.Online,
+		online:    online,
 		kb:        attack.Default(),
 		mapper:    mapper,
 		weights:   weights,

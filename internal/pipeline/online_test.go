@@ -19,7 +19,7 @@ type scripted struct {
 	err      error
 }
 
-func (s *scripted) Name() string                       { return "scripted" }
+func (s *scripted) Name() string                         { return "scripted" }
 func (s *scripted) Supports(t alert.ObservableType) bool { return true }
 func (s *scripted) Enrich(context.Context, alert.Observable) ([]alert.Finding, error) {
 	return s.findings, s.err
