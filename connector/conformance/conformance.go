@@ -65,6 +65,8 @@ var slowGuard = 10 * time.Second
 // Run runs the conformance suite against an enricher built by s.New for a
 // server that replays the vendor's payloads. Observables says which
 // observable to try and Handler what the server answers for each scenario.
+// Its goroutine-leak check counts every goroutine started while it runs, so
+// do not call it from a test running in parallel with others (t.Parallel).
 func Run(t *testing.T, s Suite) {
 	t.Helper()
 	if s.New == nil || s.Handler == nil {
