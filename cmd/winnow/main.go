@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	_ "github.com/winnow-soc/winnow/connectors/all" // every connector, registered
 	"github.com/winnow-soc/winnow/internal/app"
 )
 
