@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/net/publicsuffix"
@@ -34,7 +33,9 @@ type Client struct {
 	http    *http.Client
 	now     func() time.Time
 
-	mu       sync.Mutex
+	// loading is a one-slot semaphore guarding reg and loadedAt; unlike a
+	// mutex, a lookup waiting on another's bootstrap load honours its ctx.
+	loading  chan struct{}
 	reg      *registry
 	loadedAt time.Time
 }
@@ -45,7 +46,7 @@ var _ connector.Enricher = (*Client)(nil)
 // loaded on the first lookup, not here, so that building does no I/O.
 func New(cfg *Config, deps connector.Deps) (*Client, error) {
 	c := &Client{bootDir: cfg.BootstrapDir, refresh: time.Duration(cfg.BootstrapRefreshHours) * time.Hour,
-		newDays: cfg.NewlyRegisteredDays, http: deps.HTTP, now: time.Now}
+		newDays: cfg.NewlyRegisteredDays, http: deps.HTTP, now: time.Now, loading: make(chan struct{}, 1)}
 	if c.http == nil {
 		c.http = http.DefaultClient
 	}
@@ -118,8 +119,12 @@ func (c *Client) Enrich(ctx context.Context, o alert.Observable) ([]alert.Findin
 // registry returns the bootstrap, loading it when absent or stale. A load
 // that fails is not kept: the next lookup tries again.
 func (c *Client) registry(ctx context.Context) (*registry, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	select {
+	case c.loading <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("rdap: wait for bootstrap: %w", ctx.Err())
+	}
+	defer func() { <-c.loading }()
 	if c.reg != nil && (c.refresh == 0 || c.now().Sub(c.loadedAt) < c.refresh) {
 		return c.reg, nil
 	}

@@ -168,12 +168,16 @@ func parse(body []byte, o alert.Observable, malicious, limit int) ([]alert.Findi
 	default:
 		return nil, connector.Errorf(connector.Permanent, "threatfox: query_status %s", r.QueryStatus)
 	}
-	var recs []record
-	if err := json.Unmarshal(r.Data, &recs); err != nil {
+	var raws []json.RawMessage
+	if err := json.Unmarshal(r.Data, &raws); err != nil {
 		return nil, connector.Errorf(connector.Permanent, "threatfox: decode ioc records: %w", err)
 	}
 	var out []alert.Finding
-	for i, rec := range recs {
+	for _, raw := range raws {
+		var rec record
+		if err := json.Unmarshal(raw, &rec); err != nil {
+			return nil, connector.Errorf(connector.Permanent, "threatfox: decode ioc record: %w", err)
+		}
 		if !matches(rec, o) {
 			continue
 		}
@@ -198,10 +202,6 @@ func parse(body []byte, o alert.Observable, malicious, limit int) ([]alert.Findi
 		}
 		f.Categories = append(f.Categories, rec.Tags...)
 		f.Detail = fmt.Sprintf("ThreatFox IOC %s (%s): %s", rec.ID, rec.IOC, rec.ThreatTypeDesc)
-		raw, err := json.Marshal(recs[i])
-		if err != nil {
-			return nil, connector.Errorf(connector.Permanent, "threatfox: keep raw record: %w", err)
-		}
 		f.Raw = raw
 		out = append(out, f)
 	}

@@ -1,6 +1,7 @@
 package threatfox
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -156,6 +158,9 @@ func TestEnrich(t *testing.T) {
 			if len(got) != len(c.want) {
 				t.Fatalf("findings = %+v, want %d", got, len(c.want))
 			}
+			if len(got) > 0 {
+				golden(t, got)
+			}
 			for i, w := range c.want {
 				f := got[i]
 				if f.Source != Name || f.Reputation != w.rep || f.Confidence != w.conf || f.Family != w.family ||
@@ -174,6 +179,43 @@ func TestTimestamp(t *testing.T) {
 	}
 	if timestamp("") != nil || timestamp("yesterday") != nil {
 		t.Error("unparsable time accepted")
+	}
+}
+
+// golden compares the findings of a TestEnrich case, without their raw
+// payload, with testdata/golden/<case>.json; UPDATE_GOLDEN=1 rewrites it.
+func golden(t *testing.T, fs []alert.Finding) {
+	t.Helper()
+	out := slices.Clone(fs)
+	for i := range out {
+		out[i].Raw = nil
+	}
+	got, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	name := filepath.Join("testdata", "golden", strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '_'
+	}, strings.TrimPrefix(t.Name(), "TestEnrich/"))+".json")
+	if os.Getenv("UPDATE_GOLDEN") != "" {
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatalf("read golden file (UPDATE_GOLDEN=1 writes it): %v", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("findings differ from %s:\ngot:\n%s\nwant:\n%s", name, got, want)
 	}
 }
 
