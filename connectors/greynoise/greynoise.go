@@ -107,19 +107,19 @@ func (c *Client) get(ctx context.Context, path string) ([]byte, error) {
 	if resp.StatusCode == http.StatusNotFound {
 		return nil, nil
 	}
-	if err := statusError(resp, body); err != nil {
+	if err := statusError(resp, body, c.key); err != nil {
 		return nil, err
 	}
 	return body, nil
 }
 
 // statusError classifies a non-2xx answer by the SDK's error kinds.
-func statusError(resp *http.Response, body []byte) error {
+func statusError(resp *http.Response, body []byte, key connector.Secret) error {
 	code := resp.StatusCode
 	if code >= 200 && code < 300 {
 		return nil
 	}
-	msg := snippet(body)
+	msg := key.Redact(snippet(body))
 	switch {
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
 		return connector.Errorf(connector.Unauthorized, "greynoise: http %d: %s", code, msg)
