@@ -28,6 +28,17 @@ type persistence struct {
 	chain   *audit.Chain
 	pending []audit.Record
 	content string // weights/content version for the audit records
+	closed  bool
+}
+
+// abandon closes the store without flushing, for a run that stops before
+// deciding anything; it does nothing after close.
+func (p *persistence) abandon() {
+	if !p.closed {
+		p.closed = true
+		p.w.Close(context.Background()) // nothing queued yet: stops its goroutine
+		p.st.Close()
+	}
 }
 
 func openPersistence(ctx context.Context, path string) (*persistence, error) {
@@ -109,6 +120,7 @@ func (p *persistence) flushAudit(ctx context.Context) error {
 // close flushes the queued decisions and audit records, then saves the
 // session's incidents.
 func (p *persistence) close(ctx context.Context, cfg *config.Config, sess *pipeline.Session) error {
+	p.closed = true
 	err := p.w.Close(ctx)
 	if aerr := p.flushAudit(ctx); err == nil {
 		err = aerr

@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"github.com/winnow-soc/winnow/alert"
+	"github.com/winnow-soc/winnow/connector"
 	"github.com/winnow-soc/winnow/internal/config"
+	"github.com/winnow-soc/winnow/internal/enrich"
 	"github.com/winnow-soc/winnow/internal/ingest"
 	"github.com/winnow-soc/winnow/internal/intel"
 	"github.com/winnow-soc/winnow/internal/normalize"
@@ -56,7 +58,22 @@ func runTriage(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "winnow triage: load intel: %v\n", err)
 		return ExitRejected
 	}
-	eng, err := pipeline.New(ctx, cfg, pipeline.Options{Intel: store})
+	var db *persistence
+	opts := pipeline.Options{Intel: store}
+	if *dbPath != "" {
+		if db, err = openPersistence(ctx, *dbPath); err != nil {
+			fmt.Fprintf(e.stderr, "winnow triage: %v\n", err)
+			return ExitUsage
+		}
+		defer db.abandon() // on an early return; after close() it does nothing
+		// Online lookups use the database's cache and quota counters, so
+		// both survive a restart.
+		if opts.Online, err = enrich.Build(cfg, connector.Deps{}, enrich.Stores{Cache: db.st, Quota: db.st}); err != nil {
+			fmt.Fprintf(e.stderr, "winnow triage: %v\n", err)
+			return ExitUsage
+		}
+	}
+	eng, err := pipeline.New(ctx, cfg, opts)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "winnow triage: %v\n", err)
 		return ExitRejected
@@ -86,15 +103,9 @@ func runTriage(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "winnow triage: %v\n", err)
 		return ExitRejected
 	}
-	var db *persistence
-	if *dbPath != "" {
-		if db, err = openPersistence(ctx, *dbPath); err != nil {
-			fmt.Fprintf(e.stderr, "winnow triage: %v\n", err)
-			return ExitUsage
-		}
+	if db != nil {
 		if _, err := db.replay(ctx, cfg, sess); err != nil {
 			fmt.Fprintf(e.stderr, "winnow triage: %v\n", err)
-			db.st.Close()
 			return ExitRejected
 		}
 	}

@@ -124,6 +124,10 @@ type State struct {
 	Incident      *IncidentState `json:"incident,omitempty"`
 	Burst         bool           `json:"burst,omitempty"`
 	Reinvestigate []string       `json:"reinvestigate,omitempty"`
+	// OnlineNotes name online providers whose evidence is missing (failed
+	// lookups, spent quotas); OnlineMissing holds the alert at review.
+	OnlineNotes   []string `json:"online_notes,omitempty"`
+	OnlineMissing bool     `json:"online_missing,omitempty"`
 }
 
 // IncidentState is an incident as the business rules saw it.

@@ -24,7 +24,7 @@ func (e *Engine) conclude(p *Prepared, s *Session) alert.Decision {
 	ts := p.tenant
 	loc := ts.cfg.Location()
 	base := e.weights.Score(&p.score)
-	var st audit.State
+	st := audit.State{OnlineNotes: p.online.Notes, OnlineMissing: p.online.Missing}
 	if s != nil {
 		ha := s.history.Assess(a, p.Observables, loc)
 		st.HistoryFactors, st.HistorySummary = ha.Factors, ha.Summary
@@ -88,7 +88,7 @@ func (e *Engine) finalize(p *Prepared, base score.Result, st *audit.State) alert
 		d.Priority = out.Priority
 	}
 	d.EscalateTo, d.Notify = out.EscalateTo, out.Notify
-	notes = append(notes, holdForMissingEvidence(&d, p.online)...)
+	notes = append(notes, holdForMissingEvidence(&d, enrich.Report{Notes: st.OnlineNotes, Missing: st.OnlineMissing})...)
 	p.Category, p.RuleErrors = sr.Category, out.Errors
 	notes = append(notes, out.Reasons...)
 	notes = append(notes, out.Errors...)

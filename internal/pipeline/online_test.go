@@ -81,10 +81,13 @@ func TestOnlineEnrichmentGuard(t *testing.T) {
 				t.Fatal(err)
 			}
 			a := noiseAlert()
-			d, err := eng.Decide(&a)
+			p, err := eng.Prepare(&a)
 			if err != nil {
 				t.Fatal(err)
 			}
+			d := eng.conclude(p, nil)
+			// The hold and its notes replay from the audit record.
+			checkReplay(t, eng, AuditRecord(p, &d, "test", eng.ContentVersion()))
 			if d.Disposition != tt.disposition {
 				t.Errorf("disposition = %s, want %s (reasoning: %s)", d.Disposition, tt.disposition, d.Reasoning)
 			}
