@@ -183,10 +183,10 @@ func isTimeout(err error) bool {
 	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
 }
 
-// Relations derives the observable graph: a URL's host (domain or IP),
-// an IP's ASN from offline intel, and relations stated by findings whose
-// categories carry "resolves_to:<type>:<value>" style links are left to
-// connectors. The result is sorted and without duplicates.
+// Relations derives the observable graph: a URL's host (domain or IP), an
+// IP's ASN from offline intel, and the names and networks providers state
+// for an IP ("hostname:<name>", "asn:AS<n>" categories, as Shodan gives
+// them). The result is sorted and without duplicates.
 func Relations(obs []alert.Observable) []alert.Relation {
 	var rs []alert.Relation
 	for i := range obs {
@@ -206,6 +206,16 @@ func Relations(obs []alert.Observable) []alert.Relation {
 				if slices.Contains(f.Categories, "asn") && strings.HasPrefix(f.Detail, "AS") {
 					asn, _, _ := strings.Cut(f.Detail, " ")
 					rs = append(rs, alert.Relation{From: id, To: "asn:" + asn, Kind: "belongs_to", Source: f.Source})
+				}
+				// Providers that know an address's names or network state
+				// them as "hostname:<name>" and "asn:AS<n>" categories.
+				for _, c := range f.Categories {
+					switch {
+					case strings.HasPrefix(c, "hostname:") && len(c) > len("hostname:"):
+						rs = append(rs, alert.Relation{From: id, To: "domain:" + strings.ToLower(c[len("hostname:"):]), Kind: "resolves_from", Source: f.Source})
+					case strings.HasPrefix(c, "asn:AS"):
+						rs = append(rs, alert.Relation{From: id, To: "asn:" + c[len("asn:"):], Kind: "belongs_to", Source: f.Source})
+					}
 				}
 			}
 		}
