@@ -206,6 +206,10 @@ func (e *Engine) Prepare(a *alert.Alert) (*Prepared, error) {
 	if e.online != nil {
 		// Online enrichment bounds itself with the per-alert deadline.
 		p.online = e.online.Enrich(context.Background(), p.Observables)
+	} else {
+		// The relation graph is kept with every decision, from offline
+		// evidence when no online provider is configured.
+		p.online.Relations = enrich.Relations(p.Observables)
 	}
 	p.Techniques = e.mapper.Map(a)
 	p.score = score.Input{

@@ -58,8 +58,9 @@ func TestOnlineEnrichmentGuard(t *testing.T) {
 	if base.Disposition != alert.AutoClose {
 		t.Fatalf("offline disposition = %s, want auto_close (the premise of this test)", base.Disposition)
 	}
-	if len(base.Relations) != 0 {
-		t.Errorf("without online enrichers the decision gained relations: %+v", base.Relations)
+	// The relation graph comes from offline evidence too.
+	if len(base.Relations) == 0 {
+		t.Errorf("without online enrichers the decision has no relations")
 	}
 	tests := []struct {
 		name        string
