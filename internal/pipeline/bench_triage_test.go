@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/winnow-soc/winnow/alert"
 	"github.com/winnow-soc/winnow/internal/config"
 	"github.com/winnow-soc/winnow/internal/dataset/aitads"
 	"github.com/winnow-soc/winnow/internal/ingest"
@@ -114,47 +115,70 @@ func BenchmarkTriage(b *testing.B) {
 		{"wazuh-samples", btRecords(b, 1000, "samples/wazuh/aecid_ossec_insect_sample.jsonl", "samples/wazuh/aecid_ossec_spiral_correlation_sample.jsonl", "samples/wazuh/wazuh-indexer_amazon-security-lake_wazuh-event.sample.json")},
 	}
 	for _, c := range cases {
-		b.Run(c.name, func(b *testing.B) {
-			var buf bytes.Buffer
-			enc := json.NewEncoder(&buf)
-			enc.SetEscapeHTML(false)
-			lat := make([]time.Duration, 0, 1<<16)
-			var bytesIn int64
-			i := 0
-			b.ReportAllocs()
-			cpu0 := btCPU()
-			start := time.Now()
-			for b.Loop() {
-				rec := c.recs[i%len(c.recs)]
-				i++
-				t0 := time.Now()
-				a, err := normalize.Normalize("auto", rec)
-				if err != nil {
-					b.Fatal(err)
-				}
-				d, err := eng.Decide(&a)
-				if err != nil {
-					b.Fatal(err)
-				}
-				buf.Reset()
-				if err := enc.Encode(&d); err != nil {
-					b.Fatal(err)
-				}
-				if len(lat) < cap(lat) {
-					lat = append(lat, time.Since(t0))
-				}
-				bytesIn += int64(len(rec))
+		for _, stateful := range []bool{false, true} {
+			name := c.name
+			if stateful {
+				name += "/session"
 			}
-			elapsed := time.Since(start)
-			if cpu := btCPU() - cpu0; cpu > 0 {
-				// On a shared machine alerts per CPU-second is steadier
-				// than alerts per wall-clock second.
-				b.ReportMetric(float64(i)/cpu.Seconds(), "alerts/cpu-s")
-			}
-			slices.Sort(lat)
-			b.ReportMetric(float64(i)/elapsed.Seconds(), "alerts/s")
-			b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds()), "p50-ns")
-			b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds()), "p99-ns")
-		})
+			btCase(b, eng, name, c.recs, stateful)
+		}
 	}
+}
+
+// btCase decides recs round-robin; stateful adds a Session (history and
+// correlation), as 'winnow triage' runs.
+func btCase(b *testing.B, eng *Engine, name string, recs [][]byte, stateful bool) {
+	b.Run(name, func(b *testing.B) {
+		var sess *Session
+		if stateful {
+			var err error
+			if sess, err = eng.NewSession(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		lat := make([]time.Duration, 0, 1<<16)
+		i := 0
+		b.ReportAllocs()
+		cpu0 := btCPU()
+		start := time.Now()
+		for b.Loop() {
+			rec := recs[i%len(recs)]
+			i++
+			t0 := time.Now()
+			a, err := normalize.Normalize("auto", rec)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var d alert.Decision
+			if sess != nil {
+				p, err := eng.Prepare(&a)
+				if err != nil {
+					b.Fatal(err)
+				}
+				d = sess.Finish(p)
+			} else if d, err = eng.Decide(&a); err != nil {
+				b.Fatal(err)
+			}
+			buf.Reset()
+			if err := enc.Encode(&d); err != nil {
+				b.Fatal(err)
+			}
+			if len(lat) < cap(lat) {
+				lat = append(lat, time.Since(t0))
+			}
+		}
+		elapsed := time.Since(start)
+		if cpu := btCPU() - cpu0; cpu > 0 {
+			// On a shared machine alerts per CPU-second is steadier than
+			// alerts per wall-clock second.
+			b.ReportMetric(float64(i)/cpu.Seconds(), "alerts/cpu-s")
+		}
+		slices.Sort(lat)
+		b.ReportMetric(float64(i)/elapsed.Seconds(), "alerts/s")
+		b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds()), "p50-ns")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds()), "p99-ns")
+	})
 }
