@@ -1,14 +1,12 @@
 package correlate
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"math"
 	"strings"
 
 	"github.com/winnow-soc/winnow/content"
-	"go.yaml.in/yaml/v3"
 )
 
 // maxWeight bounds every weight so that a typo cannot dominate a score.
@@ -46,9 +44,7 @@ func DefaultWeights() (*Weights, error) {
 // and validates it, reporting every problem at once.
 func ParseWeights(b []byte) (*Weights, error) {
 	var f weightsFile
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
+	if err := content.DecodeStrict(b, &f); err != nil {
 		return nil, fmt.Errorf("decode correlation weights: %w", err)
 	}
 	var errs []error

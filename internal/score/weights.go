@@ -1,15 +1,11 @@
 package score
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 
 	"github.com/winnow-soc/winnow/content"
-	"go.yaml.in/yaml/v3"
 )
 
 // Categories returns the alert categories the weights adapt to. Every one
@@ -145,9 +141,7 @@ func DefaultWeights() (*Weights, error) {
 // validates it, reporting every problem at once.
 func ParseWeights(b []byte) (*Weights, error) {
 	var f file
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
+	if err := content.DecodeStrict(b, &f); err != nil {
 		return nil, fmt.Errorf("decode weights: %w", err)
 	}
 	w, err := build(&f)
@@ -160,63 +154,49 @@ func ParseWeights(b []byte) (*Weights, error) {
 // Version is the content version of the weights, part of the output contract.
 func (w *Weights) Version() string { return w.version }
 
-type checker struct{ errs []error }
-
-func (c *checker) errorf(format string, args ...any) {
-	c.errs = append(c.errs, fmt.Errorf(format, args...))
-}
-
-// num checks that v is a finite number within [lo, hi].
-func (c *checker) num(name string, v, lo, hi float64) float64 {
-	if math.IsNaN(v) || math.IsInf(v, 0) || v < lo || v > hi {
-		c.errorf("%s: %v is outside [%v, %v]", name, v, lo, hi)
-	}
-	return v
-}
-
 func build(f *file) (*Weights, error) {
-	c := &checker{}
+	c := &content.Checker{}
 	w := &Weights{version: f.Version}
 	if strings.TrimSpace(f.Version) == "" {
-		c.errorf("version: missing")
+		c.Errorf("version: missing")
 	}
-	w.base = c.num("base", f.Base, -maxWeight, maxWeight)
+	w.base = c.Num("base", f.Base, -maxWeight, maxWeight)
 
 	sevs := []string{"info", "low", "medium", "high", "critical"}
 	for i, s := range sevs {
 		v, ok := f.SourceSeverity[s]
 		if !ok {
-			c.errorf("source_severity.%s: missing", s)
+			c.Errorf("source_severity.%s: missing", s)
 		}
-		w.severity[i+1] = c.num("source_severity."+s, v, -maxWeight, maxWeight)
+		w.severity[i+1] = c.Num("source_severity."+s, v, -maxWeight, maxWeight)
 	}
 	unknownKeys(c, "source_severity", f.SourceSeverity, sevs)
 
 	r := &f.Reputation
-	w.malicious = c.num("reputation.malicious", r.Malicious, 0, maxWeight)
-	w.suspicious = c.num("reputation.suspicious", r.Suspicious, 0, maxWeight)
+	w.malicious = c.Num("reputation.malicious", r.Malicious, 0, maxWeight)
+	w.suspicious = c.Num("reputation.suspicious", r.Suspicious, 0, maxWeight)
 	if w.suspicious > w.malicious {
-		c.errorf("reputation: suspicious %v weighs more than malicious %v", w.suspicious, w.malicious)
+		c.Errorf("reputation: suspicious %v weighs more than malicious %v", w.suspicious, w.malicious)
 	}
 	letters := []string{"A", "B", "C", "D", "E", "F"}
 	for i, l := range letters {
 		v, ok := r.Reliability[l]
 		if !ok {
-			c.errorf("reputation.reliability.%s: missing", l)
+			c.Errorf("reputation.reliability.%s: missing", l)
 		}
-		w.reliability[i] = c.num("reputation.reliability."+l, v, 0, 1)
+		w.reliability[i] = c.Num("reputation.reliability."+l, v, 0, 1)
 	}
 	unknownKeys(c, "reputation.reliability", r.Reliability, letters)
-	w.unknownRel = c.num("reputation.unknown_reliability", r.UnknownReliability, 0, 1)
-	w.unknownConf = c.num("reputation.unknown_confidence", r.UnknownConfidence, 0, 100)
-	w.corroboration = c.num("reputation.corroboration", r.Corroboration, 0, 1)
-	w.obsDecay = c.num("reputation.observable_decay", r.ObservableDecay, 0, 1)
-	w.benignConflict = c.num("reputation.benign_conflict", r.BenignConflict, 0, 1)
-	w.reputationCap = c.num("reputation.cap", r.Cap, 0, maxWeight)
+	w.unknownRel = c.Num("reputation.unknown_reliability", r.UnknownReliability, 0, 1)
+	w.unknownConf = c.Num("reputation.unknown_confidence", r.UnknownConfidence, 0, 100)
+	w.corroboration = c.Num("reputation.corroboration", r.Corroboration, 0, 1)
+	w.obsDecay = c.Num("reputation.observable_decay", r.ObservableDecay, 0, 1)
+	w.benignConflict = c.Num("reputation.benign_conflict", r.BenignConflict, 0, 1)
+	w.reputationCap = c.Num("reputation.cap", r.Cap, 0, maxWeight)
 
 	kb := &f.KnownBenign
-	w.benignPer = c.num("known_benign.per_observable", kb.PerObservable, -maxWeight, 0)
-	w.benignCap = c.num("known_benign.cap", kb.Cap, -maxWeight, 0)
+	w.benignPer = c.Num("known_benign.per_observable", kb.PerObservable, -maxWeight, 0)
+	w.benignCap = c.Num("known_benign.cap", kb.Cap, -maxWeight, 0)
 	w.benignIgnore = kb.IgnoreRoles
 
 	crits := []string{"low", "medium", "high", "critical"}
@@ -224,46 +204,46 @@ func build(f *file) (*Weights, error) {
 	for _, s := range crits {
 		v, ok := f.AssetCriticality[s]
 		if !ok {
-			c.errorf("asset_criticality.%s: missing", s)
+			c.Errorf("asset_criticality.%s: missing", s)
 		}
-		w.asset[s] = c.num("asset_criticality."+s, v, -maxWeight, maxWeight)
+		w.asset[s] = c.Num("asset_criticality."+s, v, -maxWeight, maxWeight)
 	}
 	unknownKeys(c, "asset_criticality", f.AssetCriticality, crits)
 
 	u := &f.UserCriticality
-	w.userVIP = c.num("user_criticality.vip", u.VIP, 0, maxWeight)
-	w.userExec = c.num("user_criticality.executive", u.Executive, 0, maxWeight)
-	w.userAdmin = c.num("user_criticality.admin", u.Admin, 0, maxWeight)
-	w.userService = c.num("user_criticality.service", u.Service, 0, maxWeight)
-	w.userCap = c.num("user_criticality.cap", u.Cap, 0, maxWeight)
+	w.userVIP = c.Num("user_criticality.vip", u.VIP, 0, maxWeight)
+	w.userExec = c.Num("user_criticality.executive", u.Executive, 0, maxWeight)
+	w.userAdmin = c.Num("user_criticality.admin", u.Admin, 0, maxWeight)
+	w.userService = c.Num("user_criticality.service", u.Service, 0, maxWeight)
+	w.userCap = c.Num("user_criticality.cap", u.Cap, 0, maxWeight)
 
 	if len(f.AttackStage) == 0 {
-		c.errorf("attack_stage: empty")
+		c.Errorf("attack_stage: empty")
 	}
 	for i, s := range f.AttackStage {
 		if s.Tactic == "" {
-			c.errorf("attack_stage[%d]: tactic missing", i)
+			c.Errorf("attack_stage[%d]: tactic missing", i)
 		}
-		w.stages = append(w.stages, stage{s.Tactic, c.num(fmt.Sprintf("attack_stage[%d].weight", i), s.Weight, 0, maxWeight)})
+		w.stages = append(w.stages, stage{s.Tactic, c.Num(fmt.Sprintf("attack_stage[%d].weight", i), s.Weight, 0, maxWeight)})
 	}
 	prev := 0
 	for i, t := range f.TechniquePrevalence {
 		if t.MinGroups <= prev {
-			c.errorf("technique_prevalence[%d]: min_groups %d must be above %d", i, t.MinGroups, prev)
+			c.Errorf("technique_prevalence[%d]: min_groups %d must be above %d", i, t.MinGroups, prev)
 		}
 		prev = t.MinGroups
-		w.prevalence = append(w.prevalence, tier{t.MinGroups, c.num(fmt.Sprintf("technique_prevalence[%d].weight", i), t.Weight, 0, maxWeight)})
+		w.prevalence = append(w.prevalence, tier{t.MinGroups, c.Num(fmt.Sprintf("technique_prevalence[%d].weight", i), t.Weight, 0, maxWeight)})
 	}
-	w.offHours = c.num("off_hours", f.OffHours, -maxWeight, maxWeight)
+	w.offHours = c.Num("off_hours", f.OffHours, -maxWeight, maxWeight)
 
 	buildCategories(c, w, f)
-	if len(c.errs) > 0 {
-		return nil, errors.Join(c.errs...)
+	if err := c.Err(); err != nil {
+		return nil, err
 	}
 	return w, nil
 }
 
-func buildCategories(c *checker, w *Weights, f *file) {
+func buildCategories(c *content.Checker, w *Weights, f *file) {
 	names := Categories()
 	known := make(map[string]bool, len(names))
 	for _, n := range names {
@@ -274,18 +254,18 @@ func buildCategories(c *checker, w *Weights, f *file) {
 	for i, fc := range f.Categories {
 		name := fmt.Sprintf("categories[%d]", i)
 		if !known[fc.Name] {
-			c.errorf("%s: unknown category %q", name, fc.Name)
+			c.Errorf("%s: unknown category %q", name, fc.Name)
 		}
 		cat := category{name: fc.Name, maliciousHash: fc.MaliciousHash}
 		for _, t := range fc.Techniques {
 			if len(t) < 5 || t[0] != 'T' {
-				c.errorf("%s: technique %q is not an ATT&CK ID", name, t)
+				c.Errorf("%s: technique %q is not an ATT&CK ID", name, t)
 			}
 			cat.techniques = append(cat.techniques, t)
 		}
 		for _, k := range fc.Keywords {
 			if strings.TrimSpace(k) == "" {
-				c.errorf("%s: empty keyword", name)
+				c.Errorf("%s: empty keyword", name)
 				continue
 			}
 			kw := []byte(k)
@@ -297,9 +277,9 @@ func buildCategories(c *checker, w *Weights, f *file) {
 		for k, n := range kindNames {
 			v, ok := fc.Reputation[n]
 			if !ok {
-				c.errorf("%s.reputation.%s: missing", name, n)
+				c.Errorf("%s.reputation.%s: missing", name, n)
 			}
-			cat.kind[k] = c.num(name+".reputation."+n, v, 0, 5)
+			cat.kind[k] = c.Num(name+".reputation."+n, v, 0, 5)
 		}
 		unknownKeys(c, name+".reputation", fc.Reputation, kindNames[:])
 		w.categories = append(w.categories, cat)
@@ -308,13 +288,13 @@ func buildCategories(c *checker, w *Weights, f *file) {
 	for i := range w.categories {
 		cat := &w.categories[i]
 		if w.categoryByName[cat.name] != nil {
-			c.errorf("categories: %q listed twice", cat.name)
+			c.Errorf("categories: %q listed twice", cat.name)
 		}
 		w.categoryByName[cat.name] = cat
 	}
 	for _, n := range names {
 		if w.categoryByName[n] == nil {
-			c.errorf("categories: %q missing", n)
+			c.Errorf("categories: %q missing", n)
 		}
 	}
 	w.defaultCategory = w.categoryByName["other"]
@@ -322,7 +302,7 @@ func buildCategories(c *checker, w *Weights, f *file) {
 
 // unknownKeys reports map keys outside allowed, in sorted order so that the
 // error text is deterministic.
-func unknownKeys(c *checker, name string, m map[string]float64, allowed []string) {
+func unknownKeys(c *content.Checker, name string, m map[string]float64, allowed []string) {
 	var extra []string
 	for k := range m {
 		ok := false
@@ -337,5 +317,5 @@ func unknownKeys(c *checker, name string, m map[string]float64, allowed []string
 		return
 	}
 	slices.Sort(extra)
-	c.errorf("%s: unknown keys %s", name, strings.Join(extra, ", "))
+	c.Errorf("%s: unknown keys %s", name, strings.Join(extra, ", "))
 }
