@@ -109,38 +109,19 @@ type apiErrors struct {
 	} `json:"errors"`
 }
 
-// statusError classifies a non-200 answer; a 404 is no error (nil).
+// statusError classifies a non-200 answer by its status, quoting
+// AbuseIPDB's error detail; a 404 is no error (nil).
 func statusError(resp *http.Response, body []byte, key connector.Secret) error {
+	if resp.StatusCode == http.StatusNotFound {
+		return nil
+	}
 	var e apiErrors
 	_ = json.Unmarshal(body, &e) // a body that is not the documented error still has a status
 	detail := ""
 	if len(e.Errors) > 0 {
 		detail = e.Errors[0].Detail
 	}
-	msg := key.Redact(fmt.Sprintf("http %d: %s", resp.StatusCode, detail))
-	switch code := resp.StatusCode; {
-	case code == http.StatusNotFound:
-		return nil
-	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		return connector.Errorf(connector.Unauthorized, "abuseipdb: %s", msg)
-	case code == http.StatusTooManyRequests:
-		return &connector.Error{Kind: connector.RateLimited, RetryAfter: retryAfter(resp.Header.Get("Retry-After")),
-			Err: fmt.Errorf("abuseipdb: %s", msg)}
-	case code >= 500:
-		return connector.Errorf(connector.Retryable, "abuseipdb: %s", msg)
-	}
-	return connector.Errorf(connector.Permanent, "abuseipdb: %s", msg)
-}
-
-// retryAfter reads a Retry-After header in seconds or as an HTTP date.
-func retryAfter(v string) time.Duration {
-	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s > 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(time.Until(t), 0)
-	}
-	return 0
+	return connector.StatusError("abuseipdb", resp, detail, key)
 }
 
 // check is the data object of a /check answer.

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -107,45 +106,10 @@ func (c *Client) get(ctx context.Context, path string) ([]byte, error) {
 	if resp.StatusCode == http.StatusNotFound {
 		return nil, nil
 	}
-	if err := statusError(resp, body, c.key); err != nil {
+	if err := connector.StatusError("greynoise", resp, snippet(body), c.key); err != nil {
 		return nil, err
 	}
 	return body, nil
-}
-
-// statusError classifies a non-2xx answer by the SDK's error kinds.
-func statusError(resp *http.Response, body []byte, key connector.Secret) error {
-	code := resp.StatusCode
-	if code >= 200 && code < 300 {
-		return nil
-	}
-	msg := key.Redact(snippet(body))
-	switch {
-	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		return connector.Errorf(connector.Unauthorized, "greynoise: http %d: %s", code, msg)
-	case code == http.StatusTooManyRequests:
-		return &connector.Error{Kind: connector.RateLimited, RetryAfter: retryAfter(resp.Header.Get("Retry-After")),
-			Err: fmt.Errorf("greynoise: http %d: %s", code, msg)}
-	case code >= 500:
-		return connector.Errorf(connector.Retryable, "greynoise: http %d: %s", code, msg)
-	}
-	return connector.Errorf(connector.Permanent, "greynoise: http %d: %s", code, msg)
-}
-
-// retryAfter reads a Retry-After header in seconds or as an HTTP date.
-func retryAfter(v string) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
-		}
-	}
-	return 0
 }
 
 // snippet is the start of a response body for an error message; GreyNoise
@@ -157,11 +121,7 @@ func snippet(body []byte) string {
 	if json.Unmarshal(body, &m) == nil && m.Message != "" {
 		return m.Message
 	}
-	s := strings.TrimSpace(string(body))
-	if len(s) > 120 {
-		s = s[:120] + "..."
-	}
-	return s
+	return string(body) // connector.StatusError trims and cuts it
 }
 
 // community is the documented Community API response.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -141,61 +140,26 @@ func (c *Client) Enrich(ctx context.Context, o alert.Observable) ([]alert.Findin
 // status classifies a non-200 answer. 404 is MISP's "Nothing found" on
 // older releases and means no finding, not an error.
 func (c *Client) status(resp *http.Response, body []byte) error {
-	code := resp.StatusCode
-	switch {
-	case code == http.StatusOK, code == http.StatusNotFound:
+	if resp.StatusCode == http.StatusNotFound {
 		return nil
-	case code == http.StatusUnauthorized, code == http.StatusForbidden:
-		return connector.Errorf(connector.Unauthorized, "misp: key refused (%d): %s", code, c.snippet(body))
-	case code == http.StatusTooManyRequests:
-		return &connector.Error{
-			Kind:       connector.RateLimited,
-			RetryAfter: RetryAfter(resp.Header.Get("Retry-After"), time.Now()),
-			Err:        fmt.Errorf("misp: rate limited (429): %s", c.snippet(body)),
-		}
-	case code >= 500:
-		return connector.Errorf(connector.Retryable, "misp: server error (%d): %s", code, c.snippet(body))
 	}
-	return connector.Errorf(connector.Permanent, "misp: unexpected status %d: %s", code, c.snippet(body))
+	return connector.StatusError("misp", resp, snippet(body), c.key)
 }
 
-// snippet quotes the start of a server's answer for an error message, with
-// the key redacted in case the server echoed the request.
-func (c *Client) snippet(body []byte) string {
-	s := string(body)
+// snippet is what a server's answer says for an error message: MISP's
+// JSON message or name, else the body itself.
+func snippet(body []byte) string {
 	var msg struct {
 		Message string `json:"message"`
 		Name    string `json:"name"`
 	}
 	if json.Unmarshal(body, &msg) == nil && (msg.Message != "" || msg.Name != "") {
-		s = msg.Message
-		if s == "" {
-			s = msg.Name
+		if msg.Message != "" {
+			return msg.Message
 		}
+		return msg.Name
 	}
-	if len(s) > 200 {
-		s = s[:200] + "..."
-	}
-	return strconv.Quote(c.key.Redact(s))
-}
-
-// RetryAfter reads a Retry-After header, in seconds or as an HTTP date;
-// zero when absent or unreadable.
-func RetryAfter(h string, now time.Time) time.Duration {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(h); err == nil {
-		if n < 0 {
-			return 0
-		}
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(h); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
+	return string(body)
 }
 
 // ErrShape means a 200 answer that is JSON but not a restSearch result.

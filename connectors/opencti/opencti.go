@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -185,56 +184,21 @@ func (c *Client) Enrich(ctx context.Context, o alert.Observable) ([]alert.Findin
 // status classifies a non-200 answer. OpenCTI answers most refusals with
 // 200 and a GraphQL error, which Decode reads; a 404 means no finding.
 func (c *Client) status(resp *http.Response, body []byte) error {
-	code := resp.StatusCode
-	switch {
-	case code == http.StatusOK, code == http.StatusNotFound:
+	if resp.StatusCode == http.StatusNotFound {
 		return nil
-	case code == http.StatusUnauthorized, code == http.StatusForbidden:
-		return connector.Errorf(connector.Unauthorized, "opencti: token refused (%d): %s", code, c.snippet(body))
-	case code == http.StatusTooManyRequests:
-		return &connector.Error{
-			Kind:       connector.RateLimited,
-			RetryAfter: RetryAfter(resp.Header.Get("Retry-After"), time.Now()),
-			Err:        fmt.Errorf("opencti: rate limited (429): %s", c.snippet(body)),
-		}
-	case code >= 500:
-		return connector.Errorf(connector.Retryable, "opencti: server error (%d): %s", code, c.snippet(body))
 	}
-	return connector.Errorf(connector.Permanent, "opencti: unexpected status %d: %s", code, c.snippet(body))
+	return connector.StatusError("opencti", resp, snippet(body), c.key)
 }
 
-// snippet quotes the start of an answer for an error message, with the
-// token redacted in case the server echoed the request.
-func (c *Client) snippet(body []byte) string {
-	s := string(body)
-	if r, err := Decode(body); err != nil {
-		if ge := (*GraphQLError)(nil); errors.As(err, &ge) {
-			s = ge.Error()
-		}
-	} else if r != nil {
-		s = "no errors"
+// snippet is what an answer says for an error message: its GraphQL
+// error, else the body itself.
+func snippet(body []byte) string {
+	r, err := Decode(body)
+	if ge := (*GraphQLError)(nil); errors.As(err, &ge) {
+		return ge.Error()
 	}
-	if len(s) > 200 {
-		s = s[:200] + "..."
+	if err == nil && r != nil {
+		return "no errors"
 	}
-	return strconv.Quote(c.key.Redact(s))
-}
-
-// RetryAfter reads a Retry-After header, in seconds or as an HTTP date;
-// zero when absent or unreadable.
-func RetryAfter(h string, now time.Time) time.Duration {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(h); err == nil {
-		if n < 0 {
-			return 0
-		}
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(h); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
+	return string(body)
 }

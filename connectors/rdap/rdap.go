@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -174,29 +173,13 @@ func (c *Client) get(ctx context.Context, target, accept string) ([]byte, error)
 	if err != nil {
 		return nil, connector.Errorf(connector.Retryable, "rdap: read response: %w", err)
 	}
-	code := resp.StatusCode
-	switch {
-	case code >= 200 && code < 300:
-		return body, nil
-	case code == http.StatusNotFound:
+	if resp.StatusCode == http.StatusNotFound {
 		return nil, nil
-	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		return nil, connector.Errorf(connector.Unauthorized, "rdap: http %d from %s", code, req.URL.Host)
-	case code == http.StatusTooManyRequests:
-		return nil, &connector.Error{Kind: connector.RateLimited, RetryAfter: retryAfter(resp.Header.Get("Retry-After")),
-			Err: fmt.Errorf("rdap: http %d from %s", code, req.URL.Host)}
-	case code >= 500:
-		return nil, connector.Errorf(connector.Retryable, "rdap: http %d from %s", code, req.URL.Host)
 	}
-	return nil, connector.Errorf(connector.Permanent, "rdap: http %d from %s", code, req.URL.Host)
-}
-
-func retryAfter(v string) time.Duration {
-	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
+	// RDAP error bodies are optional and vary by registry; the host that
+	// refused says more to an analyst than their wording.
+	if err := connector.StatusError("rdap", resp, "from "+req.URL.Host, connector.Secret{}); err != nil {
+		return nil, err
 	}
-	if t, err := http.ParseTime(v); err == nil && time.Until(t) > 0 {
-		return time.Until(t)
-	}
-	return 0
+	return body, nil
 }

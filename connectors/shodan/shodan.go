@@ -9,7 +9,6 @@ import (
 	"net/netip"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -117,37 +116,17 @@ func (c *Client) get(ctx context.Context, u string) ([]byte, error) {
 	return nil, statusError(resp, body, c.key)
 }
 
-// statusError classifies a non-200 answer by status and Shodan's
+// statusError classifies a non-200 answer by status, quoting Shodan's
 // {"error": "..."} body; a 404 is no error (nil).
 func statusError(resp *http.Response, body []byte, key connector.Secret) error {
+	if resp.StatusCode == http.StatusNotFound {
+		return nil
+	}
 	var e struct {
 		Error string `json:"error"`
 	}
 	_ = json.Unmarshal(body, &e) // Shodan answers some refusals with HTML; the status still classifies them
-	msg := key.Redact(fmt.Sprintf("http %d: %s", resp.StatusCode, e.Error))
-	switch code := resp.StatusCode; {
-	case code == http.StatusNotFound:
-		return nil
-	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		return connector.Errorf(connector.Unauthorized, "shodan: %s", msg)
-	case code == http.StatusTooManyRequests:
-		return &connector.Error{Kind: connector.RateLimited, RetryAfter: retryAfter(resp.Header.Get("Retry-After")),
-			Err: fmt.Errorf("shodan: %s", msg)}
-	case code >= 500:
-		return connector.Errorf(connector.Retryable, "shodan: %s", msg)
-	}
-	return connector.Errorf(connector.Permanent, "shodan: %s", msg)
-}
-
-// retryAfter reads a Retry-After header in seconds or as an HTTP date.
-func retryAfter(v string) time.Duration {
-	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s > 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(time.Until(t), 0)
-	}
-	return 0
+	return connector.StatusError("shodan", resp, e.Error, key)
 }
 
 // host is the part of a /shodan/host answer the finding is built from.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -95,38 +94,10 @@ func (c *Client) post(ctx context.Context, q map[string]string) ([]byte, error) 
 	if err != nil {
 		return nil, connector.Errorf(connector.Retryable, "threatfox: read response: %s", c.key.Redact(err.Error()))
 	}
-	code := resp.StatusCode
-	msg := c.key.Redact(snippet(body))
-	switch {
-	case code >= 200 && code < 300:
-		return body, nil
-	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		return nil, connector.Errorf(connector.Unauthorized, "threatfox: http %d: %s", code, msg)
-	case code == http.StatusTooManyRequests:
-		return nil, &connector.Error{Kind: connector.RateLimited, RetryAfter: retryAfter(resp.Header.Get("Retry-After")),
-			Err: fmt.Errorf("threatfox: http %d: %s", code, msg)}
-	case code >= 500:
-		return nil, connector.Errorf(connector.Retryable, "threatfox: http %d: %s", code, msg)
+	if err := connector.StatusError("threatfox", resp, string(body), c.key); err != nil {
+		return nil, err
 	}
-	return nil, connector.Errorf(connector.Permanent, "threatfox: http %d: %s", code, msg)
-}
-
-func retryAfter(v string) time.Duration {
-	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && time.Until(t) > 0 {
-		return time.Until(t)
-	}
-	return 0
-}
-
-func snippet(body []byte) string {
-	s := strings.TrimSpace(string(body))
-	if len(s) > 120 {
-		s = s[:120] + "..."
-	}
-	return s
+	return body, nil
 }
 
 // response is the documented search answer; Data is a list of IOC records

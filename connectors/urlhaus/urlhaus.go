@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -102,38 +101,10 @@ func (c *Client) post(ctx context.Context, path string, form url.Values) ([]byte
 	if err != nil {
 		return nil, connector.Errorf(connector.Retryable, "urlhaus: read response: %s", c.key.Redact(err.Error()))
 	}
-	code := resp.StatusCode
-	msg := c.key.Redact(snippet(body))
-	switch {
-	case code >= 200 && code < 300:
-		return body, nil
-	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		return nil, connector.Errorf(connector.Unauthorized, "urlhaus: http %d: %s", code, msg)
-	case code == http.StatusTooManyRequests:
-		return nil, &connector.Error{Kind: connector.RateLimited, RetryAfter: retryAfter(resp.Header.Get("Retry-After")),
-			Err: fmt.Errorf("urlhaus: http %d: %s", code, msg)}
-	case code >= 500:
-		return nil, connector.Errorf(connector.Retryable, "urlhaus: http %d: %s", code, msg)
+	if err := connector.StatusError("urlhaus", resp, string(body), c.key); err != nil {
+		return nil, err
 	}
-	return nil, connector.Errorf(connector.Permanent, "urlhaus: http %d: %s", code, msg)
-}
-
-func retryAfter(v string) time.Duration {
-	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && time.Until(t) > 0 {
-		return time.Until(t)
-	}
-	return 0
-}
-
-func snippet(body []byte) string {
-	s := strings.TrimSpace(string(body))
-	if len(s) > 120 {
-		s = s[:120] + "..."
-	}
-	return s
+	return body, nil
 }
 
 // urlEntry is a listed URL, in the url and host answers.

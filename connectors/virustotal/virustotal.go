@@ -10,7 +10,6 @@ import (
 	"net/netip"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -149,35 +148,19 @@ type apiError struct {
 	} `json:"error"`
 }
 
-// statusError classifies a non-200 answer by its HTTP status and
-// VirusTotal's error code. NotFoundError is handled by the caller's nil.
+// statusError classifies a non-200 answer by its HTTP status, quoting
+// VirusTotal's error code and message. NotFoundError is no error (nil).
 func statusError(resp *http.Response, body []byte, key connector.Secret) error {
+	if resp.StatusCode == http.StatusNotFound {
+		return nil
+	}
 	var e apiError
 	_ = json.Unmarshal(body, &e) // a body that is not the documented error still has a status
-	msg := key.Redact(fmt.Sprintf("http %d %s: %s", resp.StatusCode, e.Error.Code, e.Error.Message))
-	switch code := resp.StatusCode; {
-	case code == http.StatusNotFound:
-		return nil
-	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		return connector.Errorf(connector.Unauthorized, "virustotal: %s", msg)
-	case code == http.StatusTooManyRequests:
-		return &connector.Error{Kind: connector.RateLimited, RetryAfter: retryAfter(resp.Header.Get("Retry-After")),
-			Err: fmt.Errorf("virustotal: %s", msg)}
-	case code >= 500:
-		return connector.Errorf(connector.Retryable, "virustotal: %s", msg)
+	detail := e.Error.Code
+	if e.Error.Message != "" {
+		detail += " " + e.Error.Message
 	}
-	return connector.Errorf(connector.Permanent, "virustotal: %s", msg)
-}
-
-// retryAfter reads a Retry-After header in seconds or as an HTTP date.
-func retryAfter(v string) time.Duration {
-	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s > 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(time.Until(t), 0)
-	}
-	return 0
+	return connector.StatusError("virustotal", resp, detail, key)
 }
 
 // object is the part of an API v3 object (IP, domain, URL or file) that
