@@ -379,7 +379,7 @@ func (elastic) Normalize(raw []byte) (alert.Alert, error) {
 	if !jsonscan.Valid(raw) {
 		return alert.Alert{}, errors.New("elastic alert is not valid JSON")
 	}
-	i := skipWS(raw, 0)
+	i := scanSpace(raw, 0)
 	if i >= len(raw) || raw[i] != '{' {
 		return alert.Alert{}, errors.New("elastic alert is not a JSON object")
 	}

@@ -29,12 +29,12 @@ func (d *elasticDoc) object(raw []byte, i int, path []byte, mode elasticMode, de
 	if depth > 32 {
 		return 0, errors.New("elastic document nested too deeply")
 	}
-	i = skipWS(raw, i+1)
+	i = scanSpace(raw, i+1)
 	if i < len(raw) && raw[i] == '}' {
 		return i + 1, nil
 	}
 	for i < len(raw) {
-		end, esc := stringEnd(raw, i)
+		end, esc := scanStringEnd(raw, i)
 		if end < 0 {
 			return 0, errors.New("elastic document has an unterminated key")
 		}
@@ -46,14 +46,14 @@ func (d *elasticDoc) object(raw []byte, i int, path []byte, mode elasticMode, de
 			}
 			key = []byte(s)
 		}
-		i = skipWS(raw, skipWS(raw, end)+1) // past the ':'
+		i = scanSpace(raw, scanSpace(raw, end)+1) // past the ':'
 		next, err := d.member(raw, i, path, key, mode, depth)
 		if err != nil {
 			return 0, err
 		}
-		i = skipWS(raw, next)
+		i = scanSpace(raw, next)
 		if i < len(raw) && raw[i] == ',' {
-			i = skipWS(raw, i+1)
+			i = scanSpace(raw, i+1)
 			continue
 		}
 		return i + 1, nil
@@ -81,7 +81,7 @@ func (d *elasticDoc) member(raw []byte, i int, path, key []byte, mode elasticMod
 		case string(key) == "id":
 			return d.envIDAt(raw, i)
 		}
-		return valueEnd(raw, i), nil
+		return scanValueEnd(raw, i), nil
 	}
 	p := path
 	if len(p) > 0 {
@@ -92,7 +92,7 @@ func (d *elasticDoc) member(raw []byte, i int, path, key []byte, mode elasticMod
 	// threat is both a wanted list and the prefix of dotted threat
 	// fields: an object is walked instead.
 	if wanted && !(slot == elasticThreat && isObject) {
-		end := valueEnd(raw, i)
+		end := scanValueEnd(raw, i)
 		if err := d.set(slot, raw[i:end]); err != nil {
 			return 0, fmt.Errorf("elastic field %s: %w", p, err)
 		}
@@ -101,11 +101,11 @@ func (d *elasticDoc) member(raw []byte, i int, path, key []byte, mode elasticMod
 	if isObject && elasticPrefixes[string(p)] {
 		return d.object(raw, i, p, elasticDocument, depth+1)
 	}
-	return valueEnd(raw, i), nil
+	return scanValueEnd(raw, i), nil
 }
 
 func (d *elasticDoc) envIDAt(raw []byte, i int) (int, error) {
-	end := valueEnd(raw, i)
+	end := scanValueEnd(raw, i)
 	var t text
 	if err := t.UnmarshalJSON(raw[i:end]); err != nil {
 		return 0, fmt.Errorf("elastic document id: %w", err)

@@ -1,7 +1,6 @@
 package normalize
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -46,11 +45,11 @@ var errNotObject = errors.New("record is not a JSON object")
 // It checks structure only as far as it needs to find the members; full
 // validation is left to the decoder that reads the record afterwards.
 func ScanFields(raw []byte, dst Fields) (Fields, error) {
-	i := skipWS(raw, 0)
+	i := scanSpace(raw, 0)
 	if i >= len(raw) || raw[i] != '{' {
 		return dst, errNotObject
 	}
-	i = skipWS(raw, i+1)
+	i = scanSpace(raw, i+1)
 	if i < len(raw) && raw[i] == '}' {
 		return dst, nil
 	}
@@ -58,7 +57,7 @@ func ScanFields(raw []byte, dst Fields) (Fields, error) {
 		if i >= len(raw) || raw[i] != '"' {
 			return dst, fmt.Errorf("%w: expected a key at byte %d", errNotObject, i)
 		}
-		end, esc := stringEnd(raw, i)
+		end, esc := scanStringEnd(raw, i)
 		if end < 0 {
 			return dst, fmt.Errorf("%w: unterminated key", errNotObject)
 		}
@@ -70,96 +69,27 @@ func ScanFields(raw []byte, dst Fields) (Fields, error) {
 			}
 			key = []byte(s)
 		}
-		i = skipWS(raw, end)
+		i = scanSpace(raw, end)
 		if i >= len(raw) || raw[i] != ':' {
 			return dst, fmt.Errorf("%w: expected ':' at byte %d", errNotObject, i)
 		}
-		i = skipWS(raw, i+1)
-		vend := valueEnd(raw, i)
+		i = scanSpace(raw, i+1)
+		vend := scanValueEnd(raw, i)
 		if vend <= i {
 			return dst, fmt.Errorf("%w: bad value at byte %d", errNotObject, i)
 		}
 		dst = append(dst, Field{Key: key, Value: raw[i:vend]})
-		i = skipWS(raw, vend)
+		i = scanSpace(raw, vend)
 		if i >= len(raw) {
 			return dst, fmt.Errorf("%w: unterminated object", errNotObject)
 		}
 		switch raw[i] {
 		case ',':
-			i = skipWS(raw, i+1)
+			i = scanSpace(raw, i+1)
 		case '}':
 			return dst, nil
 		default:
 			return dst, fmt.Errorf("%w: expected ',' or '}' at byte %d", errNotObject, i)
 		}
 	}
-}
-
-func skipWS(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// stringEnd returns the index just past the string starting at b[i] (a
-// quote) and whether it holds escapes; end is -1 when it is unterminated.
-func stringEnd(b []byte, i int) (end int, esc bool) {
-	i++
-	for {
-		q := bytes.IndexByte(b[i:], '"')
-		if q < 0 {
-			return -1, esc
-		}
-		bs := bytes.IndexByte(b[i:i+q], '\\')
-		if bs < 0 {
-			return i + q + 1, esc
-		}
-		esc = true
-		i += bs + 2
-		if i > len(b) {
-			return -1, esc
-		}
-	}
-}
-
-// valueEnd returns the index just past the JSON value starting at b[i], or
-// i when there is none.
-func valueEnd(b []byte, i int) int {
-	if i >= len(b) {
-		return i
-	}
-	switch b[i] {
-	case '"':
-		end, _ := stringEnd(b, i)
-		if end < 0 {
-			return i
-		}
-		return end
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(b); j++ {
-			switch b[j] {
-			case '"':
-				end, _ := stringEnd(b, j)
-				if end < 0 {
-					return i
-				}
-				j = end - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1
-				}
-			}
-		}
-		return i
-	}
-	j := i
-	for j < len(b) && !bytes.ContainsRune([]byte(",}] \t\r\n"), rune(b[j])) {
-		j++
-	}
-	return j
 }

@@ -309,19 +309,19 @@ func (v *genericValues) one(s genericField) string {
 
 // genericElements calls fn with each element of the JSON array raw.
 func genericElements(raw []byte, fn func(int, []byte) error) error {
-	i := skipWS(raw, 1)
+	i := scanSpace(raw, 1)
 	if i < len(raw) && raw[i] == ']' {
 		return nil
 	}
 	for n := 0; ; n++ {
-		end := valueEnd(raw, i)
+		end := scanValueEnd(raw, i)
 		if end <= i {
 			return fmt.Errorf("bad array element at byte %d", i)
 		}
 		if err := fn(n, raw[i:end]); err != nil {
 			return err
 		}
-		i = skipWS(raw, end)
+		i = scanSpace(raw, end)
 		if i >= len(raw) {
 			return errors.New("unterminated array")
 		}
@@ -331,7 +331,7 @@ func genericElements(raw []byte, fn func(int, []byte) error) error {
 		if raw[i] != ',' {
 			return fmt.Errorf("expected ',' or ']' at byte %d", i)
 		}
-		i = skipWS(raw, i+1)
+		i = scanSpace(raw, i+1)
 	}
 }
 

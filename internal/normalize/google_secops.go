@@ -95,11 +95,11 @@ func (googleSecops) Detect(fs Fields, _ []byte) bool {
 // googleSecopsHasDetection checks that a detections list's first element
 // is a detection object.
 func googleSecopsHasDetection(list []byte) bool {
-	i := skipWS(list, 1)
+	i := scanSpace(list, 1)
 	if i >= len(list) || list[i] != '{' {
 		return false
 	}
-	end := valueEnd(list, i)
+	end := scanValueEnd(list, i)
 	if end <= i {
 		return false
 	}

@@ -59,11 +59,11 @@ func msgraphIs(fs Fields) string {
 
 // msgraphFirst returns the first element of a JSON array, or nil.
 func msgraphFirst(arr []byte) []byte {
-	i := skipWS(arr, 1)
+	i := scanSpace(arr, 1)
 	if i >= len(arr) || arr[i] == ']' {
 		return nil
 	}
-	end := valueEnd(arr, i)
+	end := scanValueEnd(arr, i)
 	if end <= i {
 		return nil
 	}
@@ -77,18 +77,18 @@ func msgraphElements(arr []byte, fn func(i int, el []byte) error) error {
 	if len(arr) == 0 || arr[0] != '[' {
 		return errors.New("not a JSON array")
 	}
-	i := skipWS(arr, 1)
+	i := scanSpace(arr, 1)
 	for n := 0; i < len(arr) && arr[i] != ']'; n++ {
-		end := valueEnd(arr, i)
+		end := scanValueEnd(arr, i)
 		if end <= i {
 			return fmt.Errorf("bad array element at byte %d", i)
 		}
 		if err := fn(n, arr[i:end]); err != nil {
 			return err
 		}
-		i = skipWS(arr, end)
+		i = scanSpace(arr, end)
 		if i < len(arr) && arr[i] == ',' {
-			i = skipWS(arr, i+1)
+			i = scanSpace(arr, i+1)
 		}
 	}
 	return nil

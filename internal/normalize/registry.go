@@ -132,7 +132,7 @@ func detect(raw []byte, skip string) (Format, error) {
 // isText reports whether raw is a text record: its first non-space byte is
 // not '{' (an empty record counts as JSON, which no format claims).
 func isText(raw []byte) bool {
-	i := skipWS(raw, 0)
+	i := scanSpace(raw, 0)
 	return i < len(raw) && raw[i] != '{'
 }
 

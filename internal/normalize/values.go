@@ -203,6 +203,13 @@ func parseTime(s string) (time.Time, error) {
 	if s[0] >= '0' && s[0] <= '9' && !strings.ContainsAny(s, "-:T ") {
 		return parseEpoch(s)
 	}
+	// A "+0000"-style zone (Suricata, Wazuh) goes straight to its layout:
+	// a failed time.Parse costs an error allocation per alert.
+	if n := len(s); n > 5 && (s[n-5] == '+' || s[n-5] == '-') && s[n-3] != ':' && s[n-4] != ':' {
+		if t, err := time.Parse(timeLayouts[1], s); err == nil {
+			return t.UTC(), nil
+		}
+	}
 	for _, l := range timeLayouts {
 		if t, err := time.Parse(l, s); err == nil {
 			return t.UTC(), nil
