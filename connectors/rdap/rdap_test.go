@@ -1,7 +1,6 @@
 package rdap
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -18,6 +16,7 @@ import (
 
 	"github.com/winnow-soc/winnow/alert"
 	"github.com/winnow-soc/winnow/connector"
+	"github.com/winnow-soc/winnow/connector/conformance"
 )
 
 // now is the fixed clock of the tests: 13 days after domain_new.json's
@@ -176,7 +175,7 @@ func TestEnrich(t *testing.T) {
 				t.Fatalf("findings = %+v, want one", got)
 			}
 			if len(got) > 0 {
-				golden(t, got)
+				conformance.Golden(t, got)
 			}
 			f := got[0]
 			if f.Source != Name || f.Reputation != c.want || strings.Join(f.Categories, ",") != c.wantCats ||
@@ -251,43 +250,6 @@ func TestPickServer(t *testing.T) {
 				t.Errorf("pickServer = %q, want %q", got, c.want)
 			}
 		})
-	}
-}
-
-// golden compares the findings of a TestEnrich case, without their raw
-// payload, with testdata/golden/<case>.json; UPDATE_GOLDEN=1 rewrites it.
-func golden(t *testing.T, fs []alert.Finding) {
-	t.Helper()
-	out := slices.Clone(fs)
-	for i := range out {
-		out[i].Raw = nil
-	}
-	got, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	name := filepath.Join("testdata", "golden", strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
-			return r
-		}
-		return '_'
-	}, strings.TrimPrefix(t.Name(), "TestEnrich/"))+".json")
-	if os.Getenv("UPDATE_GOLDEN") != "" {
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(name, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatalf("read golden file (UPDATE_GOLDEN=1 writes it): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("findings differ from %s:\ngot:\n%s\nwant:\n%s", name, got, want)
 	}
 }
 

@@ -1,7 +1,6 @@
 package urlhaus
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,13 +8,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/winnow-soc/winnow/alert"
 	"github.com/winnow-soc/winnow/connector"
+	"github.com/winnow-soc/winnow/connector/conformance"
 )
 
 const testKey = "uh-test-key-0123456789"
@@ -164,7 +163,7 @@ func TestEnrich(t *testing.T) {
 				t.Fatalf("findings = %+v, want one", got)
 			}
 			if len(got) > 0 {
-				golden(t, got)
+				conformance.Golden(t, got)
 			}
 			f := got[0]
 			if f.Source != Name || f.Reputation != alert.Malicious || f.Confidence != c.wantConf || f.Family != c.wantFam ||
@@ -172,43 +171,6 @@ func TestEnrich(t *testing.T) {
 				t.Errorf("finding = %+v", f)
 			}
 		})
-	}
-}
-
-// golden compares the findings of a TestEnrich case, without their raw
-// payload, with testdata/golden/<case>.json; UPDATE_GOLDEN=1 rewrites it.
-func golden(t *testing.T, fs []alert.Finding) {
-	t.Helper()
-	out := slices.Clone(fs)
-	for i := range out {
-		out[i].Raw = nil
-	}
-	got, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	name := filepath.Join("testdata", "golden", strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
-			return r
-		}
-		return '_'
-	}, strings.TrimPrefix(t.Name(), "TestEnrich/"))+".json")
-	if os.Getenv("UPDATE_GOLDEN") != "" {
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(name, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatalf("read golden file (UPDATE_GOLDEN=1 writes it): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("findings differ from %s:\ngot:\n%s\nwant:\n%s", name, got, want)
 	}
 }
 
