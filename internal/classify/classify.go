@@ -100,6 +100,27 @@ type Result struct {
 // Classify applies the policy to one scored alert. It is pure and
 // deterministic.
 func Classify(p Policy, in *Input) Result {
+	r := judge(p, in, true)
+	if r.attempt {
+		r.Reasoning += attemptNote(r.capped)
+	}
+	return r.Result
+}
+
+// Judge is Classify without the reasoning paragraph: the verdict,
+// disposition, severity and priority only, for callers that need a
+// preliminary judgement (correlation) on the hot path.
+func Judge(p Policy, in *Input) Result {
+	return judge(p, in, false).Result
+}
+
+type judgement struct {
+	Result
+	attempt, capped bool
+}
+
+// judge classifies; explain builds the reasoning paragraph.
+func judge(p Policy, in *Input, explain bool) judgement {
 	p = p.normalized()
 	t := p.Thresholds
 	s := in.Score.Score
@@ -135,11 +156,10 @@ func Classify(p Policy, in *Input) Result {
 		r.Severity = alert.SeverityLow
 	}
 	r.Priority = priority(r.Disposition, in.Asset.Criticality)
-	r.Reasoning = reasoning(p, in, &r, guard, guarded)
-	if attempt {
-		r.Reasoning += attemptNote(capped)
+	if explain {
+		r.Reasoning = reasoning(p, in, &r, guard, guarded)
 	}
-	return r
+	return judgement{Result: r, attempt: attempt, capped: capped}
 }
 
 // attemptNote explains the cap on a failed-authentication-only attempt.

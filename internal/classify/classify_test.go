@@ -389,3 +389,21 @@ func TestSeverityTable(t *testing.T) {
 		}
 	}
 }
+
+// TestJudgeMatchesClassify: Judge is Classify without the paragraph.
+func TestJudgeMatchesClassify(t *testing.T) {
+	for _, s := range []int{0, 14, 24, 25, 49, 50, 75, 76, 100} {
+		in := &Input{Score: scored(s, "other"), Observables: []alert.Observable{maliciousIP("203.0.113.5", "A")}}
+		for _, m := range []Mode{Shadow, Assisted, SemiAutonomous, Autonomous} {
+			p := Policy{Thresholds: DefaultThresholds(), Mode: m}
+			c, j := Classify(p, in), Judge(p, in)
+			if j.Reasoning != "" {
+				t.Errorf("Judge built a reasoning: %q", j.Reasoning)
+			}
+			c.Reasoning = ""
+			if c != j {
+				t.Errorf("score %d mode %s: Classify %+v, Judge %+v", s, m, c, j)
+			}
+		}
+	}
+}

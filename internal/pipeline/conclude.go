@@ -32,13 +32,13 @@ func (e *Engine) conclude(p *Prepared, s *Session) alert.Decision {
 		// Correlation needs the preliminary judgement; the final one is
 		// made by finalize with every factor.
 		sr := addFactors(base, ha.Factors)
-		cr := classify.Classify(ts.policy, &classify.Input{Score: sr, Alert: a, Observables: p.Observables, Asset: p.score.Asset, User: p.score.User})
+		cr := classify.Judge(ts.policy, &classify.Input{Score: sr, Alert: a, Observables: p.Observables, Asset: p.score.Asset, User: p.score.User})
 		res := s.corr.Add(correlate.Event{Alert: a, Observables: p.Observables, Techniques: p.Techniques,
 			Score: sr.Score, Disposition: cr.Disposition, Verdict: cr.Verdict})
 		st.CorrelationFactors = res.Factors
 		if len(res.Factors) > 0 {
 			sr = addFactors(sr, res.Factors)
-			cr = classify.Classify(ts.policy, &classify.Input{Score: sr, Alert: a, Observables: p.Observables, Asset: p.score.Asset, User: p.score.User})
+			cr = classify.Judge(ts.policy, &classify.Input{Score: sr, Alert: a, Observables: p.Observables, Asset: p.score.Asset, User: p.score.User})
 		}
 		upd := s.corr.Update(a.Tenant, a.ID, sr.Score, cr.Disposition, cr.Verdict)
 		inc := res.Incident
