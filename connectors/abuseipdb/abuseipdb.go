@@ -39,10 +39,7 @@ func New(cfg *Config, key connector.Secret, deps connector.Deps) (*Client, error
 	if err != nil {
 		return nil, fmt.Errorf("abuseipdb base_url: %w", err)
 	}
-	hc := deps.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
+	hc := deps.Client()
 	return &Client{base: base, key: key, http: hc, maxAge: cfg.MaxAgeInDays,
 		malicious: cfg.MaliciousScore, suspicious: cfg.SuspiciousScore}, nil
 }

@@ -38,10 +38,7 @@ func New(cfg *Config, key connector.Secret, deps connector.Deps) (*Client, error
 	if err != nil {
 		return nil, fmt.Errorf("greynoise base_url: %w", err)
 	}
-	hc := deps.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
+	hc := deps.Client()
 	return &Client{base: base, edition: cfg.Edition, key: key, http: hc}, nil
 }
 

@@ -3,7 +3,6 @@ package misp
 import (
 	"errors"
 	"fmt"
-	"net/url"
 
 	"github.com/winnow-soc/winnow/connector"
 )
@@ -38,7 +37,7 @@ func (c *Config) Defaults() {
 // the credential.
 func (c *Config) Validate() error {
 	var errs []error
-	if err := validBaseURL(c.BaseURL); err != nil {
+	if err := connector.ValidBaseURL(c.BaseURL); err != nil {
 		errs = append(errs, fmt.Errorf("base_url: %w", err))
 	}
 	if c.APIKey.Env == "" && c.APIKey.File == "" {
@@ -51,27 +50,4 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("limit: %d is outside 1-1000", c.Limit))
 	}
 	return errors.Join(errs...)
-}
-
-// validBaseURL accepts an absolute http(s) URL without credentials, query
-// or fragment: the connector appends its API path to it and nothing else.
-func validBaseURL(raw string) error {
-	if raw == "" {
-		return errors.New("required")
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return fmt.Errorf("parse: %w", err)
-	}
-	switch {
-	case u.Scheme != "https" && u.Scheme != "http":
-		return fmt.Errorf("scheme %q: want https or http", u.Scheme)
-	case u.Host == "":
-		return errors.New("no host")
-	case u.User != nil:
-		return errors.New("must not carry credentials")
-	case u.RawQuery != "" || u.Fragment != "":
-		return errors.New("must not carry a query or fragment")
-	}
-	return nil
 }

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/winnow-soc/winnow/alert"
 	"github.com/winnow-soc/winnow/connector"
@@ -33,22 +32,15 @@ type Client struct {
 
 var _ connector.Enricher = (*Client)(nil)
 
-// New returns a client for cfg, which must have passed Validate. A nil
-// deps.HTTP gets a client with a 10 s timeout that follows no redirect.
+// New returns a client for cfg, which must have passed Validate. Without a host client it uses connector.Deps.Client's default.
 func New(cfg *Config, key connector.Secret, deps connector.Deps) (*Client, error) {
-	if err := validBaseURL(cfg.BaseURL); err != nil {
+	if err := connector.ValidBaseURL(cfg.BaseURL); err != nil {
 		return nil, fmt.Errorf("misp: base_url: %w", err)
 	}
 	if key.IsZero() {
 		return nil, fmt.Errorf("misp: api_key: %w", connector.ErrNoSecret)
 	}
-	hc := deps.HTTP
-	if hc == nil {
-		hc = &http.Client{
-			Timeout:       10 * time.Second,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		}
-	}
+	hc := deps.Client()
 	limit := cfg.Limit
 	if limit == 0 {
 		limit = DefaultLimit

@@ -131,7 +131,7 @@ func FuzzConfig(f *testing.F) {
 		if err := cfg.Validate(); err != nil {
 			t.Fatalf("decoded configuration does not validate: %v", err)
 		}
-		if err := validBaseURL(cfg.BaseURL); err != nil {
+		if err := connector.ValidBaseURL(cfg.BaseURL); err != nil {
 			t.Fatalf("base_url %q accepted: %v", cfg.BaseURL, err)
 		}
 	})

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/winnow-soc/winnow/alert"
 	"github.com/winnow-soc/winnow/connector"
@@ -45,22 +44,15 @@ type Client struct {
 var _ connector.Enricher = (*Client)(nil)
 
 // New returns a client for cfg, which must have passed Validate (Defaults
-// applied). A nil deps.HTTP gets a client with a 10 s timeout that follows
-// no redirect.
+// applied). Without a host client it uses connector.Deps.Client's default.
 func New(cfg *Config, key connector.Secret, deps connector.Deps) (*Client, error) {
-	if err := validBaseURL(cfg.BaseURL); err != nil {
+	if err := connector.ValidBaseURL(cfg.BaseURL); err != nil {
 		return nil, fmt.Errorf("opencti: base_url: %w", err)
 	}
 	if key.IsZero() {
 		return nil, fmt.Errorf("opencti: api_key: %w", connector.ErrNoSecret)
 	}
-	hc := deps.HTTP
-	if hc == nil {
-		hc = &http.Client{
-			Timeout:       10 * time.Second,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		}
-	}
+	hc := deps.Client()
 	bands := Bands{Malicious: cfg.MaliciousScore, Suspicious: cfg.SuspiciousScore, Benign: DefaultBenignScore}
 	if cfg.BenignScore != nil {
 		bands.Benign = *cfg.BenignScore

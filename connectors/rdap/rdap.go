@@ -45,10 +45,7 @@ var _ connector.Enricher = (*Client)(nil)
 // loaded on the first lookup, not here, so that building does no I/O.
 func New(cfg *Config, deps connector.Deps) (*Client, error) {
 	c := &Client{bootDir: cfg.BootstrapDir, refresh: time.Duration(cfg.BootstrapRefreshHours) * time.Hour,
-		newDays: cfg.NewlyRegisteredDays, http: deps.HTTP, now: time.Now, loading: make(chan struct{}, 1)}
-	if c.http == nil {
-		c.http = http.DefaultClient
-	}
+		newDays: cfg.NewlyRegisteredDays, http: deps.Client(), now: time.Now, loading: make(chan struct{}, 1)}
 	if cfg.BootstrapDir == "" {
 		u, err := url.Parse(cfg.BootstrapURL)
 		if err != nil {

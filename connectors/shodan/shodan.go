@@ -42,10 +42,7 @@ func New(cfg *Config, key connector.Secret, deps connector.Deps) (*Client, error
 	if err != nil {
 		return nil, fmt.Errorf("shodan base_url: %w", err)
 	}
-	hc := deps.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
+	hc := deps.Client()
 	return &Client{base: base, key: key, http: hc, malicious: set(cfg.MaliciousTags), suspicious: set(cfg.SuspiciousTags)}, nil
 }
 

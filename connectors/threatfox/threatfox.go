@@ -32,10 +32,7 @@ var _ connector.Enricher = (*Client)(nil)
 
 // New builds a client from a validated configuration and a resolved key.
 func New(cfg *Config, key connector.Secret, deps connector.Deps) (*Client, error) {
-	hc := deps.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
+	hc := deps.Client()
 	return &Client{endpoint: cfg.BaseURL, key: key, http: hc, malicious: cfg.MaliciousConfidence, max: cfg.MaxRecords}, nil
 }
 

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
-	"time"
 
 	"github.com/winnow-soc/winnow/alert"
 	"github.com/winnow-soc/winnow/connector"
@@ -36,12 +34,7 @@ func Build(cfg *config.Config, deps connector.Deps, st Stores) (*Online, error) 
 	if len(cfg.Enrichers) == 0 {
 		return nil, nil
 	}
-	if deps.HTTP == nil {
-		deps.HTTP = &http.Client{
-			Timeout:       30 * time.Second,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		}
-	}
+	deps.HTTP = deps.Client() // one client, never following redirects, for every provider
 	var ps []*Provider
 	var errs []error
 	for i := range cfg.Enrichers {
